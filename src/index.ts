@@ -1,0 +1,11 @@
+/**
+ * newton-losses: the public API. Notebooks, the CLI and users import from here only.
+ */
+export * from './runtime/index';
+export * from './newton/index';
+export * from './relaxations/sorting/index';
+export * from './relaxations/shortest-path/index';
+export * from './data/index';
+export * from './models/index';
+export * from './experiments/index';
+export * from './viz/index';
