@@ -1,3 +1,5 @@
 export { initBackend, activeBackend, describeBackend, BACKEND_ENV_VAR, BACKEND_CHOICES } from './backend';
 export type { BackendInfo, BackendChoice } from './backend';
 export { Rng } from './random';
+export { finiteDifferenceGradient, finiteDifferenceHessian, autodiffHessian, relativeError } from './finite-differences';
+export type { ScalarFunction } from './finite-differences';
