@@ -1,1 +1,2 @@
-export {};
+export { dijkstra, dijkstraGrid, dijkstraBatch } from './dijkstra';
+export type { DijkstraOptions, NegativeWeightPolicy } from './dijkstra';
