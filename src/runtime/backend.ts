@@ -121,15 +121,25 @@ async function tryStart(source: Candidate): Promise<Started | string> {
   }
 }
 
-/** Requires an optional package: true when loaded, NOT_INSTALLED when absent, else the error. */
+/**
+ * Requires an optional package: true when loaded, NOT_INSTALLED when absent, else the error.
+ * A package whose package.json names another package counts as absent: the npm override that
+ * keeps danfojs-node offline installs `@tensorflow/tfjs` under the name `@tensorflow/tfjs-node`.
+ */
 function loadOptional(pkg: string): true | string {
+  let manifest: { name?: string };
+  try {
+    manifest = require(`${pkg}/package.json`) as { name?: string };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return NOT_INSTALLED;
+    manifest = { name: pkg }; // package.json not exported: trust the name
+  }
+  if (manifest.name !== pkg) return NOT_INSTALLED;
   try {
     require(pkg);
     return true;
   } catch (error) {
-    const err = error as NodeJS.ErrnoException;
-    if (err.code === 'MODULE_NOT_FOUND' && err.message.includes(`'${pkg}'`)) return NOT_INSTALLED;
-    return `${pkg} is installed but failed to load: ${firstLine(err.message)}`;
+    return `${pkg} is installed but failed to load: ${firstLine((error as Error).message)}`;
   }
 }
 

@@ -3,3 +3,5 @@ export type { BackendInfo, BackendChoice } from './backend';
 export { Rng } from './random';
 export { finiteDifferenceGradient, finiteDifferenceHessian, autodiffHessian, relativeError } from './finite-differences';
 export type { ScalarFunction } from './finite-differences';
+export { PRESETS, PRESET_ENV_VAR, parsePreset, presetFromEnvironment } from './preset';
+export type { Preset } from './preset';

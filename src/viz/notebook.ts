@@ -1,0 +1,130 @@
+/**
+ * Notebook helpers on top of tslab's display API. One call at the top of a notebook,
+ * `const nb = await setupNotebook()`, picks and reports the backend, reads the preset and injects
+ * plotly.js once (inlined from the npm package: plots render offline, in Jupyter and in HTML
+ * exports). Then `show(figure)` draws a plotly figure, `table(rows)` an HTML table, `progress()`
+ * an in-place progress line. Outside a tslab kernel they fall back to plain text on stdout.
+ */
+import * as fs from 'node:fs';
+import { initBackend, describeBackend, type BackendInfo } from '../runtime/backend';
+import { presetFromEnvironment, type Preset } from '../runtime/preset';
+import type { Figure } from './figures';
+
+interface TslabDisplay {
+  html(s: string): void;
+  markdown(s: string): void;
+  text(s: string): void;
+}
+interface Tslab {
+  display: TslabDisplay;
+  newDisplay(): TslabDisplay;
+}
+
+let plotlyInjected = false;
+let figureCounter = 0;
+
+export interface NotebookContext {
+  backend: BackendInfo;
+  preset: Preset;
+}
+
+/**
+ * Starts a notebook: backend (argument, else `NEWTON_LOSSES_BACKEND`, else auto), preset
+ * (`NEWTON_LOSSES_PRESET`, default quick), plotly injected once per kernel. Prints one line saying both.
+ */
+export async function setupNotebook(preferredBackend?: string): Promise<NotebookContext> {
+  const backend = await initBackend(preferredBackend);
+  const preset = presetFromEnvironment();
+  const tslab = kernelDisplay();
+  if (tslab && !plotlyInjected) {
+    const bundle = fs.readFileSync(require.resolve('plotly.js-dist-min'), 'utf8');
+    // Shadow AMD/CommonJS globals so the UMD bundle defines window.Plotly even under RequireJS.
+    tslab.display.html(`<script>(function(){var define, module, exports;\n${bundle}\n})();</script>`);
+    plotlyInjected = true;
+  }
+  console.log(`backend: ${describeBackend(backend)} | preset: ${preset}`);
+  return { backend, preset };
+}
+
+/** Draws a plotly figure (after `setupNotebook`); outside a kernel prints a one-line summary. */
+export function show(figure: Figure): void {
+  const tslab = kernelDisplay();
+  if (!tslab) {
+    const title = (figure.layout.title as { text?: string } | undefined)?.text ?? 'untitled';
+    console.log(`[figure: ${title}; ${figure.data.length} trace(s)]`);
+    return;
+  }
+  const id = `nl-figure-${Date.now().toString(36)}-${figureCounter++}`;
+  const spec = JSON.stringify({ data: figure.data, layout: figure.layout, config: { responsive: true, displaylogo: false } }, finiteOrNull);
+  tslab.display.html(
+    `<div id="${id}" style="width:100%;min-height:${Number(figure.layout.height ?? 420)}px"></div>` +
+      `<script>(function(){var s=${escapeScript(spec)};` +
+      `function draw(){if(window.Plotly){window.Plotly.newPlot('${id}',s.data,s.layout,s.config);}else{setTimeout(draw,50);}}draw();})();</script>`,
+  );
+}
+
+/** A table from rows of objects (columns: the keys of the first row) or a danfo DataFrame. */
+export function table(rows: Record<string, unknown>[] | { columns: string[]; values: unknown[][] }, caption?: string): void {
+  const { columns, values } = Array.isArray(rows)
+    ? { columns: rows.length ? Object.keys(rows[0]) : [], values: rows.map((r) => Object.keys(rows[0] ?? {}).map((c) => r[c])) }
+    : { columns: rows.columns, values: rows.values };
+  const tslab = kernelDisplay();
+  if (!tslab) {
+    console.log([columns.join('\t'), ...values.map((row) => row.map(formatCell).join('\t'))].join('\n'));
+    return;
+  }
+  const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = values.map((row) => `<tr>${row.map((v) => `<td>${escapeHtml(formatCell(v))}</td>`).join('')}</tr>`).join('');
+  const cap = caption ? `<caption style="caption-side:top;text-align:left">${escapeHtml(caption)}</caption>` : '';
+  tslab.display.html(`<table>${cap}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`);
+}
+
+/** Markdown output (headings, notes computed at run time). */
+export function markdown(text: string): void {
+  const tslab = kernelDisplay();
+  if (tslab) tslab.display.markdown(text);
+  else console.log(text);
+}
+
+/** A progress line updated in place in the notebook (or on stderr outside it). */
+export function progress(label: string): { update(fraction: number, detail?: string): void } {
+  const tslab = kernelDisplay();
+  const target = tslab?.newDisplay();
+  return {
+    update(fraction: number, detail = '') {
+      const pct = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
+      const line = `${label}: ${pct}%${detail ? ` — ${detail}` : ''}`;
+      if (target) target.text(line);
+      else process.stderr.write(`${line}\n`);
+    },
+  };
+}
+
+/** tslab's display API when running inside a tslab kernel, else null. */
+function kernelDisplay(): Tslab | null {
+  try {
+    // tslab is loaded lazily: it brings a TypeScript compiler along, which scripts do not need.
+    const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: unknown };
+    if (jupyter.lastWriteDisplayData == null) return null;
+    return require('tslab') as Tslab;
+  } catch {
+    return null;
+  }
+}
+
+function formatCell(value: unknown): string {
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toPrecision(4);
+  return String(value ?? '');
+}
+
+function finiteOrNull(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function escapeScript(json: string): string {
+  return json.replace(/<\/(script)/gi, '<\\/$1');
+}
