@@ -168,7 +168,8 @@ function baseLayout(options: AxisOptions): Record<string, unknown> {
     yaxis: { ...axis(options.yTitle, options.logY) },
     height: options.height ?? 420,
     width: options.width,
-    margin: { l: 60, r: 20, t: options.title ? 60 : 30, b: 50 },
+    margin: { l: 60, r: 20, t: options.title ? 90 : 50, b: 50 },
+    legend: { orientation: 'h', x: 0, y: 1.02, xanchor: 'left', yanchor: 'bottom' },
   };
 }
 
