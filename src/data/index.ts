@@ -14,3 +14,5 @@ export {
   makeEvaluationSets,
 } from './four-digit-sets';
 export type { FourDigitOptions, FourDigitBatch, EvaluationSets } from './four-digit-sets';
+export { npyHeader, encodeNpy, decodeNpy, readNpy, writeNpy } from './npy';
+export type { NpyDtype, NpyArray, NpyDataTypes } from './npy';
