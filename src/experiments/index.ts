@@ -1,1 +1,16 @@
-export {};
+export { Adam } from './adam';
+export type { AdamOptions, AdamState } from './adam';
+export { writeCheckpoint, readCheckpoint } from './checkpoint';
+export type { Checkpoint, StoredTensor, JsonValue } from './checkpoint';
+export { parseCsv, readCsv, toCsv, writeCsv } from './csv';
+export type { CsvRow, CsvValue } from './csv';
+export { resolveConfig, checkOptionValue } from './experiment';
+export type { Experiment, Trainer, OptionSpec, RunConfig, ConfigValue, Schedule, MetricRow } from './experiment';
+export { runExperiment, runId, runDirectory, readRunStatus, NonFiniteError, DEFAULT_RESULTS_ROOT } from './run-store';
+export type { RunOptions, RunOutcome, RunStatus, RunState } from './run-store';
+export { expandGrid, runGrid } from './grid';
+export type { GridOptions, GridOutcome, GridFailure } from './grid';
+export { Progress, formatDuration } from './progress';
+export type { ProgressOptions, ProgressMode } from './progress';
+export { listRuns, loadResults, loadRunLogs, summarizeResults, formatSummary, formatTable, toDataFrame } from './results';
+export type { StoredRun, LoadOptions, SummaryRow } from './results';

@@ -1,0 +1,110 @@
+/**
+ * What an experiment is, for the run machinery (run store, grids, CLI, results): a named family of
+ * runs with documented options, presets, a training schedule and a trainer. Ranking (issue 5) and
+ * shortest paths (issue 7) both implement this interface; nothing in the machinery knows either.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { JsonValue } from './checkpoint';
+
+export type ConfigValue = number | string | boolean;
+/** A run's configuration: flat, JSON- and CSV-friendly. Every run config has a `preset` and a `seed`. */
+export type RunConfig = Record<string, ConfigValue>;
+
+/** One option of an experiment: a config key, its type, its meaning; the CLI derives `--kebab-case` flags from these. */
+export interface OptionSpec {
+  /** Config key, camelCase (`batchSize` → `--batch-size`). */
+  name: string;
+  type: 'number' | 'integer' | 'string' | 'boolean';
+  description: string;
+  /** Allowed values of a string option. */
+  choices?: readonly string[];
+}
+
+/** When to train and evaluate: steps 1..`steps`, evaluation at step 0, every `evalEvery` steps and at the end. */
+export interface Schedule {
+  steps: number;
+  evalEvery: number;
+}
+
+/** Numbers logged per training step (loss, gradient norms, …) or per evaluation (metrics per split). */
+export type MetricRow = Record<string, number>;
+
+/**
+ * A live training run. The run store calls `step(1)`, `step(2)`, … and `evaluate` on the schedule,
+ * and checkpoints what `checkpointTensors` / `checkpointMeta` return. Everything random must be a
+ * function of the config's seed and the step number (or be restored from the checkpoint), so that
+ * a resumed run continues exactly as an uninterrupted one.
+ */
+export interface Trainer {
+  /** One optimisation step (1-based); returns the values to log for it. */
+  step(step: number): MetricRow | Promise<MetricRow>;
+  /** Metrics on the evaluation splits, e.g. `{ val_exact, test_exact }`. Must not change the training state. */
+  evaluate(step: number): MetricRow | Promise<MetricRow>;
+  /** Every tensor needed to resume (weights, optimiser moments). Read by the store, not disposed. */
+  checkpointTensors(): Record<string, tf.Tensor>;
+  /** Small JSON state needed to resume (e.g. the optimiser's step count). */
+  checkpointMeta(): JsonValue;
+  /** Restores what the two methods above returned. The store disposes `tensors` afterwards. */
+  restore(tensors: Record<string, tf.Tensor>, meta: JsonValue): void;
+  /** Frees every tensor the trainer owns. */
+  dispose(): void;
+}
+
+export interface Experiment<C extends RunConfig = RunConfig> {
+  /** Folder name under the results root and CLI command, e.g. 'ranking'. */
+  name: string;
+  /** One line for `--help`. */
+  description: string;
+  /** Every config key, documented (the CLI rejects anything else). */
+  options: readonly OptionSpec[];
+  /** Complete configs by preset name (e.g. smoke, quick, paper). */
+  presets: Readonly<Record<string, C>>;
+  defaultPreset: string;
+  /** Checks a complete config (types, ranges, combinations); throws naming the option and what it expects. */
+  validate(config: RunConfig): C;
+  /** Readable part of the run id, e.g. `neuralsort-n5-hessian-lam1e-1-seed0`. */
+  runLabel(config: C): string;
+  schedule(config: C): Schedule;
+  /** The evaluation metric that picks the best step (the reported numbers are the evaluation at that step). */
+  selection: { metric: string; mode: 'max' | 'min' };
+  /** Config keys that define a group of runs over seeds in result tables. */
+  groupBy: readonly string[];
+  /** Result columns that summaries report (mean ± std). */
+  reportMetrics: readonly string[];
+  createTrainer(config: C): Promise<Trainer>;
+}
+
+/**
+ * The complete config for `overrides` on top of a preset (`overrides.preset`, else the
+ * experiment's default), validated. Unknown keys are an error naming the experiment's options.
+ */
+export function resolveConfig<C extends RunConfig>(experiment: Experiment<C>, overrides: Partial<RunConfig> = {}): C {
+  const preset = overrides.preset ?? experiment.defaultPreset;
+  if (typeof preset !== 'string' || !(preset in experiment.presets)) {
+    throw new Error(`${experiment.name}: preset must be one of ${Object.keys(experiment.presets).join(', ')}, got '${String(preset)}'`);
+  }
+  const specs = new Map(experiment.options.map((spec) => [spec.name, spec]));
+  const merged: RunConfig = { ...experiment.presets[preset] };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    const spec = specs.get(key);
+    if (!spec) throw new Error(`${experiment.name}: unknown option '${key}'; expected one of ${[...specs.keys()].join(', ')}`);
+    merged[key] = checkOptionValue(experiment.name, spec, value);
+  }
+  merged.preset = preset;
+  return experiment.validate(merged);
+}
+
+/** Checks one value against its option's type and choices; returns it unchanged. */
+export function checkOptionValue(context: string, spec: OptionSpec, value: ConfigValue): ConfigValue {
+  const expected =
+    spec.type === 'string' ? (spec.choices ? `one of ${spec.choices.join(', ')}` : 'a string') : spec.type === 'integer' ? 'an integer' : `a ${spec.type}`;
+  const ok =
+    spec.type === 'string'
+      ? typeof value === 'string' && (!spec.choices || spec.choices.includes(value))
+      : spec.type === 'boolean'
+        ? typeof value === 'boolean'
+        : typeof value === 'number' && Number.isFinite(value) && (spec.type === 'number' || Number.isInteger(value));
+  if (!ok) throw new Error(`${context}: option '${spec.name}' must be ${expected}, got ${JSON.stringify(value)}`);
+  return value;
+}

@@ -1,0 +1,138 @@
+/**
+ * Reading stored runs back: results of many runs as one table (config columns + result columns),
+ * evaluation / training logs for curves, summaries with mean ± std over seeds per group, and a danfo
+ * DataFrame (danfo is imported lazily: it is heavy).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DataFrame } from 'danfojs-node';
+import { readCsv, type CsvRow, type CsvValue } from './csv';
+import type { RunConfig } from './experiment';
+import { DEFAULT_RESULTS_ROOT, readRunStatus, type RunStatus } from './run-store';
+
+export interface StoredRun {
+  id: string;
+  dir: string;
+  config: RunConfig;
+  status: RunStatus | null;
+  /** The result row, for finished runs. */
+  result: CsvRow | null;
+}
+
+export interface LoadOptions {
+  /** Default `DEFAULT_RESULTS_ROOT`. */
+  resultsRoot?: string;
+  /** Keep only runs whose config has these values (a list means any of them). */
+  where?: Record<string, CsvValue | readonly CsvValue[]>;
+}
+
+/** Every run folder of `experiment` (sorted by id), matching `where`. */
+export function listRuns(experiment: string, options: LoadOptions = {}): StoredRun[] {
+  const root = path.join(options.resultsRoot ?? DEFAULT_RESULTS_ROOT, experiment);
+  if (!fs.existsSync(root)) return [];
+  const runs: StoredRun[] = [];
+  for (const id of fs.readdirSync(root).sort()) {
+    const dir = path.join(root, id);
+    const configFile = path.join(dir, 'config.json');
+    if (!fs.existsSync(configFile)) continue;
+    const config = (JSON.parse(fs.readFileSync(configFile, 'utf8')) as { config: RunConfig }).config;
+    if (!matches(config, options.where)) continue;
+    const status = readRunStatus(dir);
+    const resultFile = path.join(dir, 'result.csv');
+    const result = status?.state === 'finished' && fs.existsSync(resultFile) ? readCsv(resultFile)[0] ?? null : null;
+    runs.push({ id, dir, config, status, result });
+  }
+  return runs;
+}
+
+/** One row per finished run: `run_id`, the config, then the result columns. */
+export function loadResults(experiment: string, options: LoadOptions = {}): CsvRow[] {
+  return listRuns(experiment, options)
+    .filter((run) => run.result)
+    .map((run) => ({ run_id: run.id, ...run.config, ...run.result! }));
+}
+
+/**
+ * The evaluation log (`'eval'`) or training log (`'train'`) of every matching run, one row per
+ * evaluation / step, with `run_id` and the config columns in front (for curves with bands over seeds).
+ */
+export function loadRunLogs(experiment: string, log: 'eval' | 'train', options: LoadOptions = {}): CsvRow[] {
+  return listRuns(experiment, options).flatMap((run) =>
+    readCsv(path.join(run.dir, `${log}.csv`)).map((row) => ({ run_id: run.id, ...run.config, ...row })),
+  );
+}
+
+/** A group's summary: the group keys, `runs` (count), and `<metric>_mean`, `<metric>_std` per metric. */
+export type SummaryRow = Record<string, CsvValue>;
+
+/**
+ * Mean and sample standard deviation (n − 1; NaN for a single run) of `metrics` per group of
+ * rows with equal values of `by`, groups in order of first appearance.
+ */
+export function summarizeResults(rows: readonly CsvRow[], by: readonly string[], metrics: readonly string[]): SummaryRow[] {
+  const groups = new Map<string, CsvRow[]>();
+  for (const row of rows) {
+    for (const key of [...by, ...metrics]) {
+      if (!(key in row)) throw new Error(`summarizeResults: a row has no column '${key}' (columns: ${Object.keys(row).join(', ')})`);
+    }
+    const key = JSON.stringify(by.map((k) => row[k]));
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [...groups.values()].map((members) => {
+    const summary: SummaryRow = {};
+    for (const key of by) summary[key] = members[0][key];
+    summary.runs = members.length;
+    for (const metric of metrics) {
+      const values = members.map((row) => Number(row[metric]));
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const variance = values.length > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1) : NaN;
+      summary[`${metric}_mean`] = mean;
+      summary[`${metric}_std`] = Math.sqrt(variance);
+    }
+    return summary;
+  });
+}
+
+/**
+ * Summary rows with each metric as one text column `mean ± std`, values multiplied by `scale`
+ * (default 100: accuracies in %) with `digits` decimals (default 2).
+ */
+export function formatSummary(summary: readonly SummaryRow[], metrics: readonly string[], options: { scale?: number; digits?: number } = {}): Record<string, CsvValue>[] {
+  const scale = options.scale ?? 100;
+  const digits = options.digits ?? 2;
+  return summary.map((row) => {
+    const out: Record<string, CsvValue> = {};
+    for (const [key, value] of Object.entries(row)) if (!/_(mean|std)$/.test(key)) out[key] = value;
+    for (const metric of metrics) {
+      const mean = (Number(row[`${metric}_mean`]) * scale).toFixed(digits);
+      const std = Number(row[`${metric}_std`]);
+      out[metric] = Number.isNaN(std) ? mean : `${mean} ± ${(std * scale).toFixed(digits)}`;
+    }
+    return out;
+  });
+}
+
+/** Rows as a plain-text table with aligned columns (numbers right-aligned). */
+export function formatTable(rows: readonly Record<string, CsvValue>[], columns: readonly string[] = rows.length ? Object.keys(rows[0]) : []): string {
+  const cell = (value: CsvValue | undefined): string =>
+    value === undefined ? '' : typeof value === 'number' && !Number.isInteger(value) ? String(Number(value.toPrecision(4))) : String(value);
+  const body = rows.map((row) => columns.map((column) => cell(row[column])));
+  const widths = columns.map((column, i) => Math.max(column.length, ...body.map((line) => line[i].length)));
+  const numeric = columns.map((column) => rows.length > 0 && rows.every((row) => typeof row[column] === 'number'));
+  const format = (line: readonly string[]): string =>
+    line.map((text, i) => (numeric[i] ? text.padStart(widths[i]) : text.padEnd(widths[i]))).join('  ').trimEnd();
+  return [format(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(format)].join('\n');
+}
+
+/** Rows as a danfo DataFrame (danfojs-node is loaded on first use). */
+export async function toDataFrame(rows: readonly Record<string, CsvValue>[]): Promise<DataFrame> {
+  const danfo = await import('danfojs-node');
+  return new danfo.DataFrame(rows.map((row) => ({ ...row })));
+}
+
+function matches(config: RunConfig, where: LoadOptions['where']): boolean {
+  if (!where) return true;
+  return Object.entries(where).every(([key, wanted]) =>
+    Array.isArray(wanted) ? (wanted as readonly CsvValue[]).includes(config[key]) : config[key] === wanted,
+  );
+}
