@@ -5,3 +5,5 @@ export { finiteDifferenceGradient, finiteDifferenceHessian, autodiffHessian, rel
 export type { ScalarFunction } from './finite-differences';
 export { PRESETS, PRESET_ENV_VAR, parsePreset, presetFromEnvironment } from './preset';
 export type { Preset } from './preset';
+export { installSecondOrderGradients, secondOrderGradientsInstalled, SECOND_ORDER_GRADIENTS } from './second-order-gradients';
+export { logSoftmax, logSigmoid } from './twice-differentiable';
