@@ -14,3 +14,4 @@ export { Progress, formatDuration } from './progress';
 export type { ProgressOptions, ProgressMode } from './progress';
 export { listRuns, loadResults, loadRunLogs, summarizeResults, formatSummary, formatTable, toDataFrame } from './results';
 export type { StoredRun, LoadOptions, SummaryRow } from './results';
+export { registerExperiment, getExperiment, listExperiments } from './registry';

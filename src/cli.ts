@@ -1,0 +1,271 @@
+/**
+ * Command line: `npx newton-losses <command> [options]`.
+ *
+ *   newton-losses <experiment> [--option value …]        one run (e.g. `ranking --relaxation softsort`)
+ *   newton-losses <experiment> --grid --seed 0,1,2 …     every combination of comma-separated lists
+ *   newton-losses results <experiment> [--by a,b] …      mean ± std over seeds of finished runs
+ *   newton-losses <experiment> --help                    every option with its default per preset
+ *
+ * Experiments come from the registry (`registerExperiment`), so a new one needs no change here.
+ */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { initBackend, describeBackend, BACKEND_CHOICES, PRESET_ENV_VAR } from './runtime/index';
+import {
+  getExperiment,
+  listExperiments,
+  resolveConfig,
+  checkOptionValue,
+  expandGrid,
+  runGrid,
+  runId,
+  loadResults,
+  summarizeResults,
+  formatSummary,
+  formatTable,
+  toCsv,
+  DEFAULT_RESULTS_ROOT,
+  type Experiment,
+  type OptionSpec,
+  type ConfigValue,
+  type RunConfig,
+  type ProgressMode,
+} from './experiments/index';
+
+interface Io {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+}
+
+const PROGRESS_MODES: readonly ProgressMode[] = ['auto', 'tty', 'lines', 'none'];
+
+/** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(generalHelp());
+      return 0;
+    }
+    if (command === 'results') return await resultsCommand(rest, io);
+    return await experimentCommand(getExperiment(command), rest, io);
+  } catch (error) {
+    io.stderr.write(`newton-losses: ${(error as Error).message}\n`);
+    return 2;
+  }
+}
+
+function generalHelp(): string {
+  const lines = [
+    'Usage: newton-losses <command> [options]',
+    '',
+    'Commands:',
+    ...listExperiments().map((name) => `  ${name.padEnd(16)}${getExperiment(name).description} (--grid for sweeps)`),
+    `  ${'results'.padEnd(16)}mean ± std over seeds of the finished runs of an experiment`,
+    '',
+    'Run `newton-losses <command> --help` for its options.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+const RUN_FLAGS = {
+  grid: { type: 'boolean' },
+  'results-dir': { type: 'string' },
+  backend: { type: 'string' },
+  progress: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function experimentCommand(experiment: Experiment, argv: readonly string[], io: Io): Promise<number> {
+  const flagToOption = new Map(experiment.options.map((spec) => [kebab(spec.name), spec]));
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { ...RUN_FLAGS };
+  for (const flag of flagToOption.keys()) options[flag] = { type: 'string' };
+  const { values } = parseStrict(experiment.name, argv, options);
+  if (values.help) {
+    io.stdout.write(experimentHelp(experiment));
+    return 0;
+  }
+  const grid = values.grid === true;
+  const axes: Record<string, ConfigValue[]> = {};
+  for (const [flag, spec] of flagToOption) {
+    const raw = values[flag];
+    if (typeof raw !== 'string') continue;
+    const parts = raw.split(',').map((part) => part.trim());
+    if (parts.length > 1 && !grid) throw new Error(`--${flag} '${raw}' is a list; add --grid to run every combination`);
+    axes[spec.name] = parts.map((part) => parseOptionValue(experiment.name, spec, part));
+  }
+  if (!axes.preset) {
+    const fromEnvironment = process.env[PRESET_ENV_VAR];
+    if (fromEnvironment) axes.preset = [checkOptionValue(`environment variable ${PRESET_ENV_VAR}`, presetSpec(experiment), fromEnvironment)];
+  }
+  const progress = (values.progress ?? 'auto') as ProgressMode;
+  if (!PROGRESS_MODES.includes(progress)) throw new Error(`--progress must be one of ${PROGRESS_MODES.join(', ')}, got '${progress}'`);
+  const backendName = values.backend as string | undefined;
+  if (backendName !== undefined && !(BACKEND_CHOICES as readonly string[]).includes(backendName)) {
+    throw new Error(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${backendName}'`);
+  }
+
+  const seen = new Set<string>();
+  const configs = expandGrid(axes)
+    .map((overrides) => resolveConfig(experiment, overrides))
+    .filter((config) => {
+      const id = runId(experiment, config); // configs that normalise to the same run (e.g. lambda for a baseline) run once
+      return seen.has(id) ? false : (seen.add(id), true);
+    });
+  const resultsRoot = path.resolve((values['results-dir'] as string | undefined) ?? DEFAULT_RESULTS_ROOT);
+  const backend = await initBackend(backendName);
+  io.stderr.write(`newton-losses ${experiment.name}: ${configs.length} run${configs.length === 1 ? '' : 's'} on ${describeBackend(backend)}; results in ${resultsRoot}\n`);
+
+  const controller = new AbortController();
+  const onInterrupt = (): void => {
+    if (controller.signal.aborted) process.exit(130);
+    io.stderr.write('\ninterrupted: stopping after this step (press Ctrl-C again to quit now); rerun the same command to resume\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    const { outcomes, failures } = await runGrid(experiment, configs, { resultsRoot, progress, stream: io.stderr, signal: controller.signal });
+    const rows = outcomes
+      .filter((outcome) => outcome.result)
+      .map((outcome) => ({ ...pick(outcome.config, experiment.groupBy), seed: outcome.config.seed, ...pick(outcome.result!, [...experiment.reportMetrics, 'best_step', 'wall_s']) }));
+    if (rows.length) io.stdout.write(`${formatTable(rows as Record<string, ConfigValue>[])}\n`);
+    for (const failure of failures) io.stderr.write(`failed: ${runId(experiment, failure.config)}: ${failure.error.message}\n`);
+    if (controller.signal.aborted) return 130;
+    return failures.length ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+function experimentHelp(experiment: Experiment): string {
+  const presetNames = Object.keys(experiment.presets);
+  const defaultPreset = experiment.presets[experiment.defaultPreset];
+  const rows = experiment.options.map((spec) => {
+    const value = spec.type === 'boolean' ? '' : ` <${spec.choices ? spec.choices.join('|') : spec.type}>`;
+    const defaults =
+      spec.name === 'preset'
+        ? `default: ${experiment.defaultPreset}, or $${PRESET_ENV_VAR}`
+        : presetNames.every((name) => experiment.presets[name][spec.name] === defaultPreset[spec.name])
+          ? `default: ${String(defaultPreset[spec.name])}`
+          : `default: ${presetNames.map((name) => `${String(experiment.presets[name][spec.name])} (${name})`).join(', ')}`;
+    return [`--${kebab(spec.name)}${value}`, `${spec.description} [${defaults}]`];
+  });
+  const runRows = [
+    ['--grid', 'every option takes a comma-separated list; every combination runs, one after another'],
+    ['--results-dir <path>', `where runs are stored [default: ${DEFAULT_RESULTS_ROOT}]`],
+    ['--backend <name>', `${BACKEND_CHOICES.join('|')} [default: $NEWTON_LOSSES_BACKEND, else auto]`],
+    ['--progress <mode>', `${PROGRESS_MODES.join('|')}: progress on stderr [default: auto]`],
+    ['-h, --help', 'this help'],
+  ];
+  const width = Math.max(...[...rows, ...runRows].map(([flag]) => flag.length)) + 2;
+  const format = (list: string[][]): string => list.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n');
+  return [
+    `Usage: newton-losses ${experiment.name} [options]`,
+    '',
+    `${experiment.description}.`,
+    'A run is stored under <results-dir>/' + `${experiment.name}/<run-id>/; a finished run is never rerun, an interrupted one resumes.`,
+    '',
+    'Options:',
+    format(rows),
+    '',
+    'Run options:',
+    format(runRows),
+    '',
+  ].join('\n');
+}
+
+async function resultsCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseStrict('results', argv, {
+    by: { type: 'string' },
+    metrics: { type: 'string' },
+    where: { type: 'string', multiple: true },
+    'results-dir': { type: 'string' },
+    csv: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  }, true);
+  if (values.help || positionals.length === 0) {
+    io.stdout.write(
+      [
+        'Usage: newton-losses results <experiment> [options]',
+        '',
+        'Mean ± std over seeds (sample std) of the finished runs, in % for accuracies.',
+        '',
+        '  --by <a,b,…>          group keys [default: the experiment\'s, e.g. relaxation,n,variant,…]',
+        '  --metrics <a,b,…>     result columns [default: the experiment\'s report metrics]',
+        '  --where <key=v1|v2>   keep runs whose config matches (repeatable)',
+        `  --results-dir <path>  [default: ${DEFAULT_RESULTS_ROOT}]`,
+        '  --csv                 print CSV (means and stds as columns) instead of a table',
+        '',
+      ].join('\n'),
+    );
+    return positionals.length === 0 && !values.help ? 2 : 0;
+  }
+  if (positionals.length > 1) throw new Error(`results: one experiment expected, got ${positionals.join(' ')}`);
+  const experiment = getExperiment(positionals[0]);
+  const by = values.by ? String(values.by).split(',') : [...experiment.groupBy];
+  const metrics = values.metrics ? String(values.metrics).split(',') : [...experiment.reportMetrics];
+  const where: Record<string, ConfigValue[]> = {};
+  for (const clause of (values.where as string[] | undefined) ?? []) {
+    const match = /^([^=]+)=(.+)$/.exec(clause);
+    if (!match) throw new Error(`--where must look like key=value or key=v1|v2, got '${clause}'`);
+    const spec = experiment.options.find((option) => option.name === match[1]);
+    if (!spec) throw new Error(`--where: unknown option '${match[1]}' of ${experiment.name}`);
+    where[spec.name] = match[2].split('|').map((part) => parseOptionValue(experiment.name, spec, part));
+  }
+  const resultsRoot = path.resolve((values['results-dir'] as string | undefined) ?? DEFAULT_RESULTS_ROOT);
+  const rows = loadResults(experiment.name, { resultsRoot, where });
+  if (rows.length === 0) {
+    io.stderr.write(`no finished ${experiment.name} runs under ${resultsRoot}\n`);
+    return 1;
+  }
+  const summary = summarizeResults(rows, by, [...metrics, 'wall_s']);
+  if (values.csv) {
+    io.stdout.write(toCsv(summary));
+    return 0;
+  }
+  const table = formatSummary(summary, metrics).map((row, i) => {
+    const { wall_s: _wall, ...rest } = row;
+    return { ...rest, 'wall s/run': Math.round(Number(summary[i].wall_s_mean)) };
+  });
+  io.stdout.write(`${formatTable(table)}\n`);
+  return 0;
+}
+
+function parseStrict(
+  command: string,
+  argv: readonly string[],
+  options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>,
+  allowPositionals = false,
+): { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] } {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals });
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new Error(`${command}: ${message}; see newton-losses ${command} --help`);
+  }
+}
+
+/** Parses one command-line value for `spec` (numbers also as `10^-3.5`). */
+function parseOptionValue(context: string, spec: OptionSpec, text: string): ConfigValue {
+  let value: ConfigValue = text;
+  if (spec.type === 'number' || spec.type === 'integer') {
+    const power = /^10\^(.+)$/.exec(text);
+    value = power ? Math.pow(10, Number(power[1])) : text === '' ? NaN : Number(text);
+  } else if (spec.type === 'boolean') {
+    value = text === 'true' ? true : text === 'false' ? false : text;
+  }
+  return checkOptionValue(context, spec, value);
+}
+
+function presetSpec(experiment: Experiment): OptionSpec {
+  return experiment.options.find((spec) => spec.name === 'preset') ?? { name: 'preset', type: 'string', choices: Object.keys(experiment.presets), description: 'preset' };
+}
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+function pick(row: Record<string, ConfigValue>, keys: readonly string[]): RunConfig {
+  return Object.fromEntries(keys.filter((key) => key in row).map((key) => [key, row[key]]));
+}
