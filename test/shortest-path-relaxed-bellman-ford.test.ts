@@ -1,0 +1,161 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import {
+  initBackend,
+  Rng,
+  relaxedBellmanFord,
+  dijkstra,
+  pathL1Loss,
+  pathL2SquaredLoss,
+  finiteDifferenceGradient,
+  finiteDifferenceHessian,
+  autodiffHessian,
+  relativeError,
+} from '../src/index';
+import type { RelaxedBellmanFordOptions, TConorm, TracebackLoop } from '../src/index';
+
+interface RelaxedCase {
+  params: { beta: number; n_iter: number; t_conorm: TConorm; p: number | null; loop_type: TracebackLoop };
+  cost: number[][][];
+  gt_path: number[][][];
+  path: number[][][];
+  l1_per_sample: number[];
+  l1_grad: number[][][];
+  l2_per_sample: number[];
+  l2_grad: number[][][];
+}
+const reference = JSON.parse(fs.readFileSync(join(__dirname, 'reference', 'shortest_path.json'), 'utf8')) as {
+  relaxed_bellman_ford: RelaxedCase[];
+};
+
+function optionsOf(c: RelaxedCase): RelaxedBellmanFordOptions {
+  const { beta, n_iter, t_conorm, p, loop_type } = c.params;
+  return { beta, nIter: n_iter, tConorm: t_conorm, loop: loop_type, ...(p === null ? {} : { p }) };
+}
+
+for (const backend of ['cpu', 'wasm']) {
+  test(`relaxedBellmanFord (${backend}): path, L1 / L2² values and gradients match AlgoVision within 1e-3`, async () => {
+    await initBackend(backend);
+    const covered = new Set<string>();
+    for (const c of reference.relaxed_bellman_ford) {
+      const options = optionsOf(c);
+      covered.add(`${c.params.t_conorm}/${c.params.loop_type}`);
+      const cost = tf.tensor3d(c.cost);
+      const target = tf.tensor3d(c.gt_path);
+      const label = JSON.stringify(c.params);
+      const path = relaxedBellmanFord(cost, options);
+      assert.deepEqual(path.shape, cost.shape);
+      assert.ok(relativeError(path.dataSync(), c.path.flat(2)) < 1e-3, `${label}: path`);
+      const l1 = pathL1Loss(path, target);
+      const l2 = pathL2SquaredLoss(path, target);
+      assert.deepEqual(l1.shape, [c.cost.length]);
+      assert.ok(relativeError(l1.dataSync(), c.l1_per_sample) < 1e-3, `${label}: l1`);
+      assert.ok(relativeError(l2.dataSync(), c.l2_per_sample) < 1e-3, `${label}: l2`);
+      const l1Grad = tf.grad((x: tf.Tensor) => tf.sum(pathL1Loss(relaxedBellmanFord(x as tf.Tensor3D, options), target)))(cost);
+      const l2Grad = tf.grad((x: tf.Tensor) => tf.sum(pathL2SquaredLoss(relaxedBellmanFord(x as tf.Tensor3D, options), target)))(cost);
+      assert.ok(relativeError(l1Grad.dataSync(), c.l1_grad.flat(2)) < 1e-3, `${label}: l1 gradient`);
+      assert.ok(relativeError(l2Grad.dataSync(), c.l2_grad.flat(2)) < 1e-3, `${label}: l2 gradient`);
+      tf.dispose([cost, target, path, l1, l2, l1Grad, l2Grad]);
+    }
+    assert.deepEqual([...covered].sort(), ['hamacher/for', 'probabilistic/for', 'probabilistic/while', 'yager_1/for']);
+  });
+}
+
+test('relaxedBellmanFord: gradients match finite differences for every t-conorm and loop (7×7)', async () => {
+  await initBackend('cpu');
+  const rng = new Rng(21);
+  const cost = tf.tensor3d(Float32Array.from({ length: 49 }, () => rng.uniform() * 4 + 0.5), [1, 7, 7]);
+  const target = tf.tensor3d(Float32Array.from({ length: 49 }, (_, i) => (i % 8 === 0 ? 1 : 0)), [1, 7, 7]); // the diagonal
+  const cases: RelaxedBellmanFordOptions[] = [
+    { tConorm: 'probabilistic', loop: 'for', nIter: 10, beta: 3 },
+    { tConorm: 'hamacher', p: 5, loop: 'for', nIter: 10, beta: 3 },
+    { tConorm: 'yager_1', loop: 'for', nIter: 10, beta: 3 },
+    { tConorm: 'probabilistic', loop: 'while', nIter: 10, beta: 3 },
+  ];
+  for (const options of cases) {
+    const f = (x: tf.Tensor): tf.Scalar => tf.sum(pathL2SquaredLoss(relaxedBellmanFord(x as tf.Tensor3D, options), target));
+    const autodiff = tf.grad(f)(cost);
+    const numeric = finiteDifferenceGradient(f, cost, 1e-2);
+    assert.ok(numeric.some((v) => Math.abs(v) > 1e-2), 'non-trivial gradient');
+    assert.ok(relativeError(autodiff.dataSync(), numeric) < 1e-2, JSON.stringify(options));
+    autodiff.dispose();
+  }
+  tf.dispose([cost, target]);
+});
+
+test('relaxedBellmanFord: twice differentiable — autodiff Hessian equals finite differences of the gradient (3×3)', async () => {
+  await initBackend('cpu');
+  const rng = new Rng(3);
+  const cost = tf.tensor3d(Float32Array.from({ length: 9 }, () => rng.uniform() * 2 + 0.5), [1, 3, 3]);
+  const target = tf.tensor3d([[[1, 0, 0], [0, 1, 0], [0, 0, 1]]]);
+  const cases: RelaxedBellmanFordOptions[] = [
+    { tConorm: 'probabilistic', loop: 'for' },
+    { tConorm: 'hamacher', loop: 'for' },
+    { tConorm: 'probabilistic', loop: 'while' },
+  ];
+  for (const options of cases) {
+    const f = (x: tf.Tensor): tf.Scalar =>
+      tf.sum(pathL2SquaredLoss(relaxedBellmanFord(x as tf.Tensor3D, { beta: 2, nIter: 5, ...options }), target));
+    const hessian = autodiffHessian(f, cost);
+    assert.ok(hessian.some((v) => Math.abs(v) > 1e-3), 'non-trivial Hessian');
+    assert.ok(relativeError(hessian, finiteDifferenceHessian(f, cost, 1e-2)) < 2e-3, JSON.stringify(options));
+  }
+  tf.dispose([cost, target]);
+});
+
+test('relaxedBellmanFord: large beta recovers the exact path when the traceback has as many steps as the path has cells', async () => {
+  await initBackend('cpu');
+  const rng = new Rng(8);
+  for (let trial = 0; trial < 3; trial++) {
+    const cost = tf.tensor3d(Float32Array.from({ length: 64 }, () => rng.uniform() * 9 + 1), [1, 8, 8]);
+    const exact = dijkstra(cost);
+    const cells = exact.paths.sum().dataSync()[0];
+    const path = relaxedBellmanFord(cost, { beta: 200, nIter: cells });
+    assert.ok(relativeError(path.dataSync(), exact.paths.dataSync()) < 1e-2, `trial ${trial}`);
+    // More steps never take mass off the path: a t-conorm is at least its larger argument.
+    const longer = relaxedBellmanFord(cost, { beta: 200, nIter: cells + 4 });
+    const longerValues = longer.dataSync();
+    path.dataSync().forEach((v, i) => assert.ok(longerValues[i] >= v - 1e-6, `trial ${trial}: cell ${i}`));
+    tf.dispose([cost, exact.paths, exact.costs, path, longer]);
+  }
+});
+
+test('relaxedBellmanFord: no tensor leaks (forward and gradient)', async () => {
+  await initBackend('wasm');
+  const cost = tf.randomUniform([3, 6, 6], 0.5, 3, 'float32', 1) as tf.Tensor3D;
+  const target = tf.zeros([3, 6, 6]) as tf.Tensor3D;
+  const run = (loop: TracebackLoop): void => {
+    const path = relaxedBellmanFord(cost, { loop, nIter: 8 });
+    path.dispose();
+    const gradient = tf.grad((x: tf.Tensor) => tf.sum(pathL1Loss(relaxedBellmanFord(x as tf.Tensor3D, { loop, nIter: 8 }), target)))(cost);
+    gradient.dispose();
+  };
+  run('for');
+  run('while');
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 3; i++) {
+    run('for');
+    run('while');
+  }
+  assert.equal(tf.memory().numTensors, before);
+  tf.dispose([cost, target]);
+});
+
+test('relaxedBellmanFord and path losses: bad input errors name the argument and the expected value', async () => {
+  await initBackend('cpu');
+  const cost = tf.ones([1, 3, 3]) as tf.Tensor3D;
+  assert.throws(() => relaxedBellmanFord(tf.ones([3, 3]) as unknown as tf.Tensor3D), /cost must be a rank-3 tensor \[B, H, W\], got shape \[3,? ?3\]/);
+  assert.throws(() => relaxedBellmanFord(cost, { beta: 0 }), /beta must be a finite number > 0, got 0/);
+  assert.throws(() => relaxedBellmanFord(cost, { nIter: 2.5 }), /nIter must be an integer >= 1, got 2.5/);
+  assert.throws(() => relaxedBellmanFord(cost, { tConorm: 'max' as TConorm }), /tConorm must be one of probabilistic, hamacher, yager_1, got 'max'/);
+  assert.throws(() => relaxedBellmanFord(cost, { tConorm: 'hamacher', p: -1 }), /p \(Hamacher\) must be a finite number >= 0, got -1/);
+  assert.throws(() => relaxedBellmanFord(cost, { loop: 'until' as TracebackLoop }), /loop must be 'for' or 'while', got 'until'/);
+  const bad = tf.tensor3d([[[1, NaN], [1, 1]]]);
+  assert.throws(() => relaxedBellmanFord(bad), /cost must be finite/);
+  assert.throws(() => pathL1Loss(cost, tf.ones([1, 3, 4]) as tf.Tensor3D), /pathL1Loss: target must have the shape of path \[1, 3, 3\], got \[1, 3, 4\]/);
+  assert.throws(() => pathL2SquaredLoss(tf.ones([9]) as unknown as tf.Tensor3D, cost), /pathL2SquaredLoss: path must be a rank-3 tensor/);
+  tf.dispose([cost, bad]);
+});
