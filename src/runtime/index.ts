@@ -7,3 +7,4 @@ export { PRESETS, PRESET_ENV_VAR, parsePreset, presetFromEnvironment } from './p
 export type { Preset } from './preset';
 export { installSecondOrderGradients, secondOrderGradientsInstalled, SECOND_ORDER_GRADIENTS } from './second-order-gradients';
 export { logSoftmax, logSigmoid } from './twice-differentiable';
+export { installWasmTrainingKernels, wasmTrainingKernelsInstalled, WASM_TRAINING_KERNELS } from './wasm-training-kernels';
