@@ -53,6 +53,12 @@ export interface NewtonOptions {
    * other rows of Y change (the per-sample assumption behind the batched Hessian). Default false.
    */
   checkPerSample?: boolean;
+  /**
+   * Compute the exact eigenvalue range of M + λI for the diagnostics (Jacobi, O(s³) per system of
+   * size s: ~0.03 ms at s = 10, ~60 ms at s = 144). Default: true when s ≤ 32; otherwise the range
+   * is NaN unless a fallback needed the eigen-decomposition anyway.
+   */
+  spectrum?: boolean;
 }
 
 /** A matrix-valued input: a tensor, or nested arrays (kept in float64). */
@@ -108,6 +114,11 @@ export interface NewtonDiagnostics {
   conditionNumber: number;
   /** Systems whose eigenvalues were changed (indefinite policy or singularity); 0 is the norm. */
   fallbacks: number;
+  /**
+   * Systems that failed the positive-definite test and were solved on their eigenbasis
+   * ('invert': M + λI indefinite or near-singular; 'clip': M not positive semidefinite).
+   */
+  eigenSolves: number;
   /** Systems solved (1 for 'batch-mean', N for 'per-sample'). */
   systems: number;
 }
