@@ -1,1 +1,16 @@
-export {};
+export { neuralSort } from './neural-sort';
+export type { NeuralSortOptions } from './neural-sort';
+export { softSort } from './soft-sort';
+export type { SoftSortOptions } from './soft-sort';
+export { sortingNetwork } from './sorting-network';
+export type { SortingNetworkOptions, SortingNetworkResult } from './sorting-network';
+export { COMPARATOR_SIGMOIDS } from './comparator-sigmoids';
+export type { ComparatorSigmoid } from './comparator-sigmoids';
+export { SORTING_NETWORKS, oddEvenLayers, bitonicLayers } from './networks';
+export type { SortingNetworkType, NetworkLayer } from './networks';
+export { groundTruthPermutation } from './ground-truth';
+export { rankingLoss } from './ranking-loss';
+export { rankingMetrics } from './ranking-metrics';
+export type { RankingMetrics } from './ranking-metrics';
+export { makeRelaxation, rankingLossPerSample, RELAXATION_NAMES, RELAXATION_DEFAULTS } from './relaxations';
+export type { Relaxation, RelaxationName, RelaxationParams } from './relaxations';

@@ -1,0 +1,114 @@
+/**
+ * Sorting-network layouts (odd-even transposition and bitonic), as in diffsort, and the per-layer
+ * constant tensors the differentiable network runs on. Each layer is a set of disjoint comparators;
+ * comparator (lo, hi) puts the minimum on wire lo and the maximum on wire hi.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export const SORTING_NETWORKS = ['odd_even', 'bitonic'] as const;
+export type SortingNetworkType = (typeof SORTING_NETWORKS)[number];
+
+/** One layer: `partner[w]` is the wire w is compared with (w itself if idle); `role[w]` is −1 on the min wire, +1 on the max wire, 0 if idle. */
+export interface NetworkLayer {
+  partner: Int32Array;
+  role: Int8Array;
+}
+
+/**
+ * Odd-even transposition network on n wires: n layers, alternately comparators (0,1),(2,3),… and
+ * (1,2),(3,4),…. diffsort's corner "comparators" of a wire with itself are identities and omitted.
+ */
+export function oddEvenLayers(n: number): NetworkLayer[] {
+  const layers: NetworkLayer[] = [];
+  for (let layer = 0; layer < n; layer++) {
+    const comparators: [number, number][] = [];
+    for (let i = layer % 2; i + 1 < n; i += 2) comparators.push([i, i + 1]);
+    layers.push(toLayer(n, comparators));
+  }
+  return layers;
+}
+
+/**
+ * Bitonic network on n wires: the bitonic sorter on N = 2^⌈log₂ n⌉ wires whose top N − n wires are
+ * virtual; diffsort drops every comparator that touches a virtual wire (an identity on the real
+ * one), and so do we. Blocks b = 0..log₂N − 1, each with b + 1 layers of distance m = 2^(b − l);
+ * comparators inside odd-numbered runs of 2^(b+1) wires sort descending (min on the higher wire).
+ */
+export function bitonicLayers(n: number): NetworkLayer[] {
+  const blocks = Math.ceil(Math.log2(n));
+  const size = 2 ** blocks;
+  const virtual = size - n; // wires 0..virtual-1 are virtual; real wire w is wire w + virtual
+  const layers: NetworkLayer[] = [];
+  for (let block = 0; block < blocks; block++) {
+    for (let layer = 0; layer <= block; layer++) {
+      const m = 2 ** (block - layer);
+      const comparators: [number, number][] = [];
+      for (let start = 0; start < size; start += 2 * m) {
+        for (let j = 0; j < m; j++) {
+          const a = start + j;
+          const b = a + m;
+          if (a < virtual || b < virtual) continue;
+          const descending = Math.floor(a / 2 ** (block + 1)) % 2 === 1;
+          comparators.push(descending ? [b - virtual, a - virtual] : [a - virtual, b - virtual]);
+        }
+      }
+      layers.push(toLayer(n, comparators));
+    }
+  }
+  return layers;
+}
+
+function toLayer(n: number, comparators: [number, number][]): NetworkLayer {
+  const partner = Int32Array.from({ length: n }, (_, w) => w);
+  const role = new Int8Array(n);
+  for (const [lo, hi] of comparators) {
+    partner[lo] = hi;
+    partner[hi] = lo;
+    role[lo] = -1;
+    role[hi] = 1;
+  }
+  return { partner, role };
+}
+
+/**
+ * A layer as tensors: `partners` [n, n] with (x @ partners)[w] = x[partner(w)] (a permutation
+ * matrix), and `lowMinusHigh` [n, n] with (x @ lowMinusHigh)[w] = x[lo] − x[hi] of w's comparator
+ * (0 on idle wires).
+ */
+export interface LayerTensors {
+  partners: tf.Tensor2D;
+  lowMinusHigh: tf.Tensor2D;
+}
+
+const cache = new Map<string, LayerTensors[]>();
+
+/**
+ * The layers of `network` on n wires as constant tensors, built once per (backend, network, n) and
+ * kept for the life of the process (2 tensors of n × n per layer).
+ */
+export function networkTensors(network: SortingNetworkType, n: number): LayerTensors[] {
+  const key = `${tf.getBackend()}:${network}:${n}`;
+  let tensors = cache.get(key);
+  if (!tensors) {
+    const layers = network === 'odd_even' ? oddEvenLayers(n) : bitonicLayers(n);
+    tensors = layers.map((layer) => layerTensors(layer, n));
+    cache.set(key, tensors);
+  }
+  return tensors;
+}
+
+function layerTensors({ partner, role }: NetworkLayer, n: number): LayerTensors {
+  const partners = new Float32Array(n * n);
+  const lowMinusHigh = new Float32Array(n * n);
+  for (let w = 0; w < n; w++) {
+    partners[partner[w] * n + w] = 1;
+    if (partner[w] === w) continue;
+    // x[lo] − x[hi] = role[w] · (x[partner] − x[w])
+    lowMinusHigh[partner[w] * n + w] += role[w];
+    lowMinusHigh[w * n + w] -= role[w];
+  }
+  return tf.tidy(() => ({
+    partners: tf.keep(tf.tensor2d(partners, [n, n])),
+    lowMinusHigh: tf.keep(tf.tensor2d(lowMinusHigh, [n, n])),
+  }));
+}
