@@ -4,13 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeNpy, encodeNpy, npyHeader, readNpy, writeNpy, type NpyArray } from '../src/index';
+import { decodeNpy, encodeNpy, npyHeader, readNpy, writeNpy, Rng, type NpyArray } from '../src/index';
 
 const samples: NpyArray[] = [
   { dtype: 'uint8', shape: [2, 3, 4], data: Uint8Array.from({ length: 24 }, (_, i) => (i * 37) % 256) },
   { dtype: 'bool', shape: [5], data: Uint8Array.from([1, 0, 0, 1, 1]) },
   { dtype: 'int32', shape: [3, 2], data: Int32Array.from([-2147483648, 2147483647, 0, -1, 7, 42]) },
   { dtype: 'int64', shape: [2, 2], data: BigInt64Array.from([-(2n ** 62n), 2n ** 62n + 1n, 0n, -5n]) },
+  { dtype: 'float16', shape: [2, 4], data: Float32Array.from([0.5, -1.25, 65504, -0, Infinity, Number.NaN, 2 ** -24, 0.80029296875]) },
   { dtype: 'float32', shape: [2, 3], data: Float32Array.from([0.5, -1.25, 3e38, -0, Infinity, Number.NaN]) },
   { dtype: 'float64', shape: [], data: Float64Array.from([Math.PI]) },
   { dtype: 'float64', shape: [0, 3], data: new Float64Array(0) },
@@ -68,7 +69,7 @@ test("npy: header matches numpy's layout byte for byte", () => {
 });
 
 test('npy: bad files and bad arrays get clear errors', () => {
-  const good = encodeNpy(samples[4]);
+  const good = encodeNpy(samples[5]);
   assert.throws(() => decodeNpy(good.subarray(0, good.length - 3), 'x.npy'), /x.npy is truncated: 21 data bytes, shape \(2, 3\) of float32 needs 24/);
   assert.throws(() => decodeNpy(good.subarray(0, 50), 'x.npy'), /x.npy is truncated: 50 bytes, the header alone needs 128/);
   assert.throws(() => decodeNpy(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), 'x.npy'), /x.npy is not a .npy file/);
@@ -86,7 +87,7 @@ test('npy: bad files and bad arrays get clear errors', () => {
   assert.throws(() => readNpy('/nonexistent/dir/a.npy'), /cannot read .npy file \/nonexistent\/dir\/a.npy/);
   assert.throws(() => encodeNpy({ dtype: 'float32', shape: [2, 2], data: new Float64Array(4) } as unknown as NpyArray), /data for dtype float32 must be a Float32Array, got Float64Array/);
   assert.throws(() => encodeNpy({ dtype: 'uint8', shape: [2, 2], data: new Uint8Array(3) }), /shape \[2, 2\] holds 4 elements, data has 3/);
-  assert.throws(() => encodeNpy({ dtype: 'float16', shape: [1], data: new Uint8Array(1) } as unknown as NpyArray), /dtype must be one of uint8, bool, int32, int64, float32, float64, got float16/);
+  assert.throws(() => encodeNpy({ dtype: 'float8', shape: [1], data: new Uint8Array(1) } as unknown as NpyArray), /dtype must be one of uint8, bool, int32, int64, float16, float32, float64, got float8/);
 });
 
 test('npy: files cross-check with numpy both ways', { skip: hasNumpy() ? false : 'python3 with numpy is not installed' }, () => {
@@ -102,11 +103,11 @@ for i in range(${samples.length}):
     a = np.load(path)
     buf = io.BytesIO(); np.save(buf, a)
     same = buf.getvalue() == open(path, 'rb').read()
-    out.append([str(a.dtype), list(a.shape), same, a.ravel().tolist()[:3] if a.dtype != np.float32 else []])
+    out.append([str(a.dtype), list(a.shape), same, a.ravel().tolist()[:3] if a.dtype.kind != 'f' else []])
 print(json.dumps(out))
 `);
     const loaded = JSON.parse(report) as [string, number[], boolean, unknown[]][];
-    const numpyDtype = { uint8: 'uint8', bool: 'bool', int32: 'int32', int64: 'int64', float32: 'float32', float64: 'float64' };
+    const numpyDtype = { uint8: 'uint8', bool: 'bool', int32: 'int32', int64: 'int64', float16: 'float16', float32: 'float32', float64: 'float64' };
     loaded.forEach(([dtype, shape, sameBytes], i) => {
       assert.equal(dtype, numpyDtype[samples[i].dtype]);
       assert.deepEqual(shape, samples[i].shape);
@@ -115,6 +116,23 @@ print(json.dumps(out))
     assert.deepEqual(loaded[0][3], [0, 37, 74]);
     assert.deepEqual(loaded[1][3], [true, false, false]);
     assert.deepEqual(loaded[2][3], [-2147483648, 2147483647, 0]);
+
+    // Headers of every length (empty arrays with 1..13 dimensions, later dimensions of 1..12 digits)
+    // land on every position relative to the 64-byte boundary.
+    const numpyHeaders = JSON.parse(python(`
+import numpy as np, io, json
+out = []
+for k in range(1, 14):
+    for j in range(12):
+        shape = (7,) + (1,) * (k - 1) + (0, 10 ** j)
+        b = io.BytesIO(); np.save(b, np.zeros(shape, dtype=np.uint8))
+        v = b.getvalue(); n = int.from_bytes(v[8:10], 'little') + 10
+        out.append([list(shape), v[:n].hex()])
+print(json.dumps(out))
+`)) as [number[], string][];
+    for (const [shape, hex] of numpyHeaders) {
+      assert.equal(Buffer.from(npyHeader('uint8', shape)).toString('hex'), hex, `header of shape (${shape})`);
+    }
 
     // numpy → ours: versions 1.0, 2.0, 3.0, every dtype, a non-contiguous source saved in C order.
     python(`
@@ -130,6 +148,9 @@ np.save('${dir}/b1.npy', np.array([[True, False], [False, True]]))
 for version in [(1, 0), (2, 0), (3, 0)]:
     with open('${dir}/v%d.npy' % version[0], 'wb') as fh:
         f.write_array(fh, np.array([1.5, -2.5], dtype=np.float32), version=version)
+bits = np.arange(65536, dtype=np.uint32).astype(np.uint16)
+finite = bits[(bits & 0x7c00) != 0x7c00]
+np.save('${dir}/halves.npy', np.concatenate([finite, np.array([0x7c00, 0xfc00], dtype=np.uint16)]).view(np.float16))
 np.save('${dir}/fortran.npy', np.asfortranarray(np.ones((2, 3), dtype=np.float32)))
 np.save('${dir}/big.npy', np.ones(3, dtype='>f4'))
 `);
@@ -150,6 +171,24 @@ np.save('${dir}/big.npy', np.ones(3, dtype='>f4'))
       const v = readNpy(join(dir, `v${version}.npy`));
       assert.deepEqual(v.data, Float32Array.from([1.5, -2.5]), `version ${version}.0`);
     }
+    // float16: every finite half and infinity read exactly and written back bit for bit; rounding of
+    // float32 values to half agrees with numpy's astype(float16).
+    const halves = readNpy(join(dir, 'halves.npy'));
+    assert.equal(halves.dtype, 'float16');
+    assert.equal(halves.data.length, 65536 - 2048 + 2); // all finite halves, then +inf and -inf
+    assert.equal((halves.data as Float32Array)[1], 2 ** -24);
+    writeNpy(join(dir, 'halves-ours.npy'), halves);
+    const rng = new Rng(4);
+    const wide = Float32Array.from({ length: 20000 }, (_, i) => rng.normal() * 2 ** ((i % 60) - 30));
+    wide.set([65519, 65520, 2 ** -25, 3 * 2 ** -26, 2 ** -14 - 2 ** -25, 1 + 2 ** -11, 1 + 3 * 2 ** -11], 0);
+    writeNpy(join(dir, 'wide-f4.npy'), { dtype: 'float32', shape: [wide.length], data: wide });
+    writeNpy(join(dir, 'wide-f2.npy'), { dtype: 'float16', shape: [wide.length], data: wide });
+    assert.equal(python(`
+import numpy as np
+ok_read = open('${dir}/halves.npy', 'rb').read() == open('${dir}/halves-ours.npy', 'rb').read()
+ok_round = np.array_equal(np.load('${dir}/wide-f4.npy').astype(np.float16).view(np.uint16), np.load('${dir}/wide-f2.npy').view(np.uint16))
+print(ok_read, ok_round)
+`).trim(), 'True True');
     assert.throws(() => readNpy(join(dir, 'fortran.npy')), /fortran.npy: Fortran-order arrays are not supported/);
     assert.throws(() => readNpy(join(dir, 'big.npy')), /big.npy: dtype '>f4' is not supported/);
     writeFileSync(join(dir, 'cut.npy'), readFileSync(join(dir, 'f8.npy')).subarray(0, 200));

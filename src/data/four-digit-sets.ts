@@ -18,6 +18,7 @@ import { Rng } from '../runtime/random';
 import { checkDownscaleFactor, downscaledDigits } from './digit-downscale';
 import { loadMnist } from './mnist';
 import { digitSplitRange, type DigitSplit } from './mnist-splits';
+import { indexedStream } from './indexed-stream';
 
 /** Digits per item. */
 export const DIGITS_PER_ITEM = 4;
@@ -128,7 +129,7 @@ export function fourDigitTrainingBatch(
     throw new Error(`step must be an integer in [0, 2^32), got ${step}`);
   }
   const range = digitSplitRange(split);
-  const rng = new Rng(stepSeed(new Rng(seed).fork(`four-digit:${split}:training`).nextUint32(), step));
+  const rng = indexedStream(seed, `four-digit:${split}:training`, step);
   return assembleFourDigitBatch(split, sampleDigitIndices(rng, batchSize, options.setSize, range.count), options);
 }
 
@@ -193,17 +194,6 @@ function itemValues(split: DigitSplit, digitIndices: Int32Array, mnistDir?: stri
     values[item] = value;
   }
   return values;
-}
-
-/**
- * Seed of the generator for training step `step`: the murmur3 finaliser of (base + step), a
- * bijection of 32-bit integers, so different steps never share a stream.
- */
-function stepSeed(base: number, step: number): number {
-  let h = (base + step) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 function checkSetSize(setSize: number): void {

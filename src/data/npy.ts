@@ -6,9 +6,11 @@
  *
  * Written exactly as `np.save` writes it (numpy 1.x and 2.x), byte for byte: version 1.0 (2.0
  * when the header exceeds 65 535 bytes), keys sorted, and numpy's spare space of
- * 21 − digits(shape[0]) spaces after the dict. Read: versions 1.0, 2.0 and 3.0; dtypes uint8,
- * bool ('|b1', as 0/1 bytes), int32, int64 (BigInt64Array), float32, float64, little-endian, C
- * order; Fortran order, big-endian data and structured dtypes are rejected with a clear error.
+ * 21 − digits(shape[0]) spaces after the dict. Read: versions 1.0, 2.0 and 3.0. Dtypes: uint8,
+ * bool ('|b1', as 0/1 bytes), int32, int64 (BigInt64Array), float16 (held as a Float32Array:
+ * widened exactly on read, rounded to nearest-even on write; the real Warcraft weights appear to
+ * be float16), float32, float64; little-endian, C order. Fortran order, big-endian data and
+ * structured dtypes are rejected with a clear error.
  *
  * Own implementation rather than the npm package `npyjs` (1.2.0): npyjs depends on
  * `cross-fetch` (a network client), pads headers to 8 rather than 64 bytes, and drops the byte
@@ -17,14 +19,15 @@
 import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 
 /** The element types read and written. */
-export type NpyDtype = 'uint8' | 'bool' | 'int32' | 'int64' | 'float32' | 'float64';
+export type NpyDtype = 'uint8' | 'bool' | 'int32' | 'int64' | 'float16' | 'float32' | 'float64';
 
-/** Typed array for each dtype (`bool` is stored as 0/1 bytes). */
+/** Typed array holding each dtype (`bool` as 0/1 bytes, `float16` widened to float32). */
 export interface NpyDataTypes {
   uint8: Uint8Array;
   bool: Uint8Array;
   int32: Int32Array;
   int64: BigInt64Array;
+  float16: Float32Array;
   float32: Float32Array;
   float64: Float64Array;
 }
@@ -45,6 +48,7 @@ const DESCR: Record<NpyDtype, string> = {
   bool: '|b1',
   int32: '<i4',
   int64: '<i8',
+  float16: '<f2',
   float32: '<f4',
   float64: '<f8',
 };
@@ -55,6 +59,7 @@ const DTYPE_OF_DESCR: Record<string, NpyDtype> = {
   '|b1': 'bool', '<b1': 'bool', '>b1': 'bool', '=b1': 'bool',
   '<i4': 'int32',
   '<i8': 'int64',
+  '<f2': 'float16',
   '<f4': 'float32',
   '<f8': 'float64',
 };
@@ -64,6 +69,7 @@ const CONSTRUCTORS = {
   bool: Uint8Array,
   int32: Int32Array,
   int64: BigInt64Array,
+  float16: Float32Array,
   float32: Float32Array,
   float64: Float64Array,
 };
@@ -97,7 +103,7 @@ export function npyHeader(dtype: NpyDtype, shape: readonly number[]): Uint8Array
 export function encodeNpy(array: NpyArray): Uint8Array {
   checkArray(array);
   const header = npyHeader(array.dtype, array.shape);
-  const body = new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength);
+  const body = storedBytes(array);
   const bytes = new Uint8Array(header.length + body.length);
   bytes.set(header, 0);
   bytes.set(body, header.length);
@@ -131,8 +137,8 @@ export function decodeNpy(bytes: Uint8Array, name = '.npy data'): NpyArray {
   );
   const { dtype, shape } = parseHeader(header, name);
   const size = shape.reduce((a, b) => a * b, 1);
-  const Constructor = CONSTRUCTORS[dtype];
-  const expectedBytes = size * Constructor.BYTES_PER_ELEMENT;
+  const Storage = dtype === 'float16' ? Uint16Array : CONSTRUCTORS[dtype];
+  const expectedBytes = size * Storage.BYTES_PER_ELEMENT;
   const dataBytes = bytes.length - dataStart;
   if (dataBytes < expectedBytes) {
     throw new Error(`${name} is truncated: ${dataBytes} data bytes, shape (${shape.join(', ')}) of ${dtype} needs ${expectedBytes}`);
@@ -140,10 +146,11 @@ export function decodeNpy(bytes: Uint8Array, name = '.npy data'): NpyArray {
   if (dataBytes > expectedBytes) {
     throw new Error(`${name} has ${dataBytes - expectedBytes} bytes beyond its shape (${shape.join(', ')}) of ${dtype}`);
   }
-  const aligned = (bytes.byteOffset + dataStart) % Constructor.BYTES_PER_ELEMENT === 0;
+  const aligned = (bytes.byteOffset + dataStart) % Storage.BYTES_PER_ELEMENT === 0;
   const source = aligned ? bytes : bytes.slice(dataStart);
-  const offset = aligned ? bytes.byteOffset + dataStart : 0;
-  return { dtype, shape, data: new Constructor(source.buffer, offset, size) } as NpyArray;
+  const stored = new Storage(source.buffer, aligned ? bytes.byteOffset + dataStart : 0, size);
+  const data = stored instanceof Uint16Array ? Float32Array.from(stored, halfToFloat) : stored;
+  return { dtype, shape, data } as NpyArray;
 }
 
 /** Reads the `.npy` file at `path`; errors name the path. */
@@ -167,7 +174,7 @@ export function writeNpy(path: string, array: NpyArray): void {
   const fd = openSync(temporary, 'w');
   try {
     writeAll(fd, npyHeader(array.dtype, array.shape));
-    writeAll(fd, new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength));
+    writeAll(fd, storedBytes(array));
   } finally {
     closeSync(fd);
   }
@@ -176,6 +183,50 @@ export function writeNpy(path: string, array: NpyArray): void {
 
 function writeAll(fd: number, bytes: Uint8Array): void {
   for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
+}
+
+/** The data bytes as stored in the file (float16 rounded from the Float32Array). */
+function storedBytes(array: NpyArray): Uint8Array {
+  const stored = array.dtype === 'float16' ? Uint16Array.from(array.data as Float32Array, floatToHalf) : array.data;
+  return new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength);
+}
+
+/** IEEE half-precision bits → number (exact). */
+function halfToFloat(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >>> 10) & 0x1f;
+  const mantissa = bits & 0x3ff;
+  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 31) return mantissa ? Number.NaN : sign * Infinity;
+  return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+}
+
+const float32Scratch = new Float32Array(1);
+const float32Bits = new Uint32Array(float32Scratch.buffer);
+
+/** number → IEEE half-precision bits, rounding the float32 value to nearest, ties to even (as numpy). */
+function floatToHalf(value: number): number {
+  float32Scratch[0] = value;
+  const x = float32Bits[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exponent = (x >>> 23) & 0xff;
+  let mantissa = x & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0);
+  const e = exponent - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
+  let shift = 13;
+  let base = e << 10;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mantissa |= 0x800000;
+    shift = 14 - e;
+    base = 0;
+  }
+  let half = base | (mantissa >>> shift);
+  const remainder = mantissa & ((1 << shift) - 1);
+  const halfway = 1 << (shift - 1);
+  if (remainder > halfway || (remainder === halfway && half & 1)) half++; // a carry may reach the exponent: correct
+  return sign | half;
 }
 
 function parseHeader(header: string, name: string): { dtype: NpyDtype; shape: number[] } {
