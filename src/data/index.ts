@@ -16,3 +16,22 @@ export {
 export type { FourDigitOptions, FourDigitBatch, EvaluationSets } from './four-digit-sets';
 export { npyHeader, encodeNpy, decodeNpy, readNpy, writeNpy } from './npy';
 export type { NpyDtype, NpyArray, NpyDataTypes } from './npy';
+export { TERRAIN_TYPES, TILE_SIZE } from './terrain-textures';
+export type { TerrainType } from './terrain-textures';
+export { generateTerrainMaps } from './terrain';
+export type { TerrainOptions, TerrainMaps } from './terrain';
+export {
+  ensureTerrainDataset,
+  loadShortestPathDataset,
+  terrainMapImage,
+  splitFiles,
+  SHORTEST_PATH_SPLITS,
+  DEFAULT_TERRAIN_DIR,
+  DEFAULT_TERRAIN_SIZES,
+} from './shortest-path-dataset';
+export type {
+  ShortestPathSplit,
+  ShortestPathDataset,
+  TerrainDatasetOptions,
+  TerrainDatasetStatus,
+} from './shortest-path-dataset';
