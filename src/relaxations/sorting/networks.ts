@@ -4,6 +4,7 @@
  * comparator (lo, hi) puts the minimum on wire lo and the maximum on wire hi.
  */
 import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../../runtime/random';
 
 export const SORTING_NETWORKS = ['odd_even', 'bitonic'] as const;
 export type SortingNetworkType = (typeof SORTING_NETWORKS)[number];
@@ -31,7 +32,8 @@ export function oddEvenLayers(n: number): NetworkLayer[] {
 /**
  * Bitonic network on n wires: the bitonic sorter on N = 2^⌈log₂ n⌉ wires whose top N − n wires are
  * virtual; diffsort drops every comparator that touches a virtual wire (an identity on the real
- * one), and so do we. Blocks b = 0..log₂N − 1, each with b + 1 layers of distance m = 2^(b − l);
+ * one), and so do we. For some n that is not a sorting network any more (among n ≤ 70: 22, 38,
+ * 42–46, 54, 70); `sortingNetwork` checks and refuses those (see `zeroOneCounterexample`). Blocks b = 0..log₂N − 1, each with b + 1 layers of distance m = 2^(b − l);
  * comparators inside odd-numbered runs of 2^(b+1) wires sort descending (min on the higher wire).
  */
 export function bitonicLayers(n: number): NetworkLayer[] {
@@ -56,6 +58,38 @@ export function bitonicLayers(n: number): NetworkLayer[] {
     }
   }
   return layers;
+}
+
+/**
+ * A 0/1 input that the hard network (min/max comparators) leaves unsorted, or null. By the 0-1
+ * principle a network that sorts every 0/1 vector sorts everything: all 2^n are tried for n ≤ 16,
+ * else 4096 random ones (a seeded draw, each with a uniformly random number of ones).
+ */
+export function zeroOneCounterexample(layers: NetworkLayer[], n: number): number[] | null {
+  const exhaustive = n <= 16;
+  const trials = exhaustive ? 2 ** n : 4096;
+  const rng = new Rng(n);
+  const values = new Float64Array(n);
+  const next = new Float64Array(n);
+  for (let trial = 0; trial < trials; trial++) {
+    if (exhaustive) {
+      for (let w = 0; w < n; w++) values[w] = (trial >> w) & 1;
+    } else {
+      const ones = rng.int(n + 1);
+      for (let w = 0; w < n; w++) values[w] = w < ones ? 1 : 0;
+      rng.shuffle(values);
+    }
+    const input = Array.from(values);
+    for (const { partner, role } of layers) {
+      for (let w = 0; w < n; w++) {
+        const other = values[partner[w]];
+        next[w] = role[w] < 0 ? Math.min(values[w], other) : role[w] > 0 ? Math.max(values[w], other) : values[w];
+      }
+      values.set(next);
+    }
+    for (let w = 1; w < n; w++) if (values[w - 1] > values[w]) return input;
+  }
+  return null;
 }
 
 function toLayer(n: number, comparators: [number, number][]): NetworkLayer {
@@ -91,6 +125,15 @@ export function networkTensors(network: SortingNetworkType, n: number): LayerTen
   let tensors = cache.get(key);
   if (!tensors) {
     const layers = network === 'odd_even' ? oddEvenLayers(n) : bitonicLayers(n);
+    if (network === 'bitonic' && !Number.isInteger(Math.log2(n))) {
+      const counterexample = zeroOneCounterexample(layers, n);
+      if (counterexample) {
+        throw new Error(
+          `sortingNetwork: options.network 'bitonic' (diffsort's padded layout) does not sort n = ${n} inputs ` +
+            `(it leaves [${counterexample.join(', ')}] unsorted); use 'odd_even', or n a power of two`,
+        );
+      }
+    }
     tensors = layers.map((layer) => layerTensors(layer, n));
     cache.set(key, tensors);
   }

@@ -28,9 +28,15 @@ export function rankingMetrics(scores: tf.Tensor2D, targets: tf.Tensor2D): Ranki
   if (scores.shape[0] !== targets.shape[0] || scores.shape[1] !== targets.shape[1]) {
     throw new Error(`${where}: targets must have the shape of scores [${scores.shape.join(', ')}], got [${targets.shape.join(', ')}]`);
   }
-  const [exactMatch, elementwise] = tf.tidy(() => {
-    const correct = tf.equal(ascendingRanks(scores), ascendingRanks(targets)).toFloat(); // [B, n]
-    return tf.stack([tf.mean(tf.min(correct, 1)), tf.mean(correct)]).dataSync();
-  });
-  return { exactMatch, elementwise };
+  const correct = tf.tidy(() => tf.equal(ascendingRanks(scores), ascendingRanks(targets)).dataSync()); // [B·n], 1 = right rank
+  const [batch, n] = scores.shape;
+  let rightItems = 0;
+  let rightSamples = 0;
+  for (let b = 0; b < batch; b++) {
+    let right = 0;
+    for (let i = 0; i < n; i++) right += correct[b * n + i];
+    rightItems += right;
+    if (right === n) rightSamples += 1;
+  }
+  return { exactMatch: rightSamples / batch, elementwise: rightItems / (batch * n) };
 }
