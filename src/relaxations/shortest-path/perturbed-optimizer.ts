@@ -71,20 +71,14 @@ export function perturbedFenchelYoungCurvature(
   const grids = readGrids(theta, target, where);
   const { solutions, losses, gradients } = fenchelYoung(grids, options, Boolean(options?.baseline), where);
   const m = solutions.cells;
-  let hessians: tf.Tensor3D | undefined;
-  let hessianMean: tf.Tensor2D | undefined;
-  if (mode !== 'none') {
-    const perSample = tf.tidy(() => {
-      const jacobians = pathJacobians(solutions);
-      return tf.mul(tf.add(jacobians, tf.transpose(jacobians, [0, 2, 1])), -0.5) as tf.Tensor3D;
+  // -(J + J^T) / 2, per input or for the batch mean.
+  const hessian = (shape: 'per-sample' | 'batch-mean'): tf.Tensor =>
+    tf.tidy(() => {
+      const jacobian = pathJacobians(solutions, shape);
+      return tf.mul(tf.add(jacobian, tf.transpose(jacobian, shape === 'per-sample' ? [0, 2, 1] : [1, 0])), -0.5);
     });
-    if (mode === 'per-sample') {
-      hessians = perSample;
-    } else {
-      hessianMean = tf.tidy(() => tf.mean(perSample, 0) as tf.Tensor2D);
-      perSample.dispose();
-    }
-  }
+  const hessians = mode === 'per-sample' ? (hessian('per-sample') as tf.Tensor3D) : undefined;
+  const hessianMean = mode === 'batch-mean' ? (hessian('batch-mean') as tf.Tensor2D) : undefined;
   return {
     losses: tf.tensor1d(losses),
     gradients: tf.tensor2d(gradients, [grids.batch, m]),

@@ -54,8 +54,8 @@ export function smoothedLossCurvature(
   return {
     losses: tf.tensor1d(Float32Array.from(losses)),
     gradients: tf.tensor2d(Float32Array.from(gradients), [grids.batch, m]),
-    ...(mode === 'per-sample' ? { hessians: scoreHessians(solutions, weights, 'per-sample') } : {}),
-    ...(mode === 'batch-mean' ? { hessianMean: scoreHessians(solutions, weights, 'batch-mean') } : {}),
+    ...(mode === 'per-sample' ? { hessians: scoreHessians(solutions, weights, 'per-sample') as tf.Tensor3D } : {}),
+    ...(mode === 'batch-mean' ? { hessianMean: scoreHessians(solutions, weights, 'batch-mean') as tf.Tensor2D } : {}),
   };
 }
 

@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CurvatureRequest } from '../../newton/types';
 import { readGrids, solvePerturbed } from './perturbed-solutions';
-import { meanPaths, pathJacobians, pathVectorJacobianProducts } from './score-function-estimates';
+import { meanPaths, pathJacobianGrams, pathVectorJacobianProducts } from './score-function-estimates';
 import type { NoiseOptions } from './smoothing-noise';
 
 export type SmoothedPathLoss = 'l1' | 'l2';
@@ -91,21 +91,13 @@ export function smoothedPathCurvature(
     }
   }
   const gradients = pathVectorJacobianProducts(solutions, lossGradient);
-  let hessians: tf.Tensor3D | undefined;
-  let hessianMean: tf.Tensor2D | undefined;
-  if (mode !== 'none') {
-    const perSample = tf.tidy(() => {
-      if (loss === 'l1') return tf.zeros([batch, m, m]) as tf.Tensor3D;
-      const jacobians = pathJacobians(solutions);
-      return tf.mul(tf.matMul(jacobians, jacobians, true, false), 2) as tf.Tensor3D;
-    });
-    if (mode === 'per-sample') {
-      hessians = perSample;
-    } else {
-      hessianMean = tf.tidy(() => tf.mean(perSample, 0) as tf.Tensor2D);
-      perSample.dispose();
-    }
-  }
+  // Gauss-Newton J^T (hess l) J: 2 J^T J for 'l2', 0 for 'l1'.
+  const gaussNewton = (shape: 'per-sample' | 'batch-mean'): tf.Tensor =>
+    loss === 'l1'
+      ? tf.zeros(shape === 'per-sample' ? [batch, m, m] : [m, m])
+      : tf.tidy(() => tf.mul(pathJacobianGrams(solutions, shape), 2));
+  const hessians = mode === 'per-sample' ? (gaussNewton('per-sample') as tf.Tensor3D) : undefined;
+  const hessianMean = mode === 'batch-mean' ? (gaussNewton('batch-mean') as tf.Tensor2D) : undefined;
   return {
     losses: tf.tensor1d(losses),
     gradients: tf.tensor2d(Float32Array.from(gradients), [batch, m]),
