@@ -57,7 +57,7 @@ export function dijkstraGrid(
     throw new Error(`dijkstraGrid: outPath must have height*width = ${n} entries, got ${outPath.length}`);
   }
   const clamp = parsePolicy(options.negativeWeights, 'dijkstraGrid');
-  const space = workspaceFor(n);
+  const space = workspaceFor(height, width);
   const w = space.weights;
   for (let i = 0; i < n; i++) {
     const v = weights[i];
@@ -73,7 +73,7 @@ export function dijkstraGrid(
       w[i] = v;
     }
   }
-  const cost = solve(space, height, width);
+  const cost = solve(space, n);
   if (outPath) {
     outPath.fill(0);
     for (let cell = n - 1; cell >= 0; cell = space.predecessor[cell]) outPath[cell] = 1;
@@ -144,13 +144,27 @@ interface Workspace {
   /** heap[k] = cell at heap slot k; position[cell] = its slot, or -1 when not in the heap. */
   heap: Int32Array;
   position: Int32Array;
+  /** The 8 neighbours of each cell, `[n, 8]`, -1 where off the grid. */
+  neighbours: Int32Array;
 }
 
-const workspaces = new Map<number, Workspace>();
+const workspaces = new Map<string, Workspace>();
 
-function workspaceFor(n: number): Workspace {
-  let space = workspaces.get(n);
+function workspaceFor(height: number, width: number): Workspace {
+  const key = `${height}x${width}`;
+  let space = workspaces.get(key);
   if (!space) {
+    const n = height * width;
+    const neighbours = new Int32Array(n * 8);
+    for (let cell = 0; cell < n; cell++) {
+      const row = Math.floor(cell / width);
+      const col = cell % width;
+      NEIGHBOUR_OFFSETS.forEach(([dr, dc], k) => {
+        const r = row + dr;
+        const c = col + dc;
+        neighbours[cell * 8 + k] = r < 0 || r >= height || c < 0 || c >= width ? -1 : r * width + c;
+      });
+    }
     space = {
       weights: new Float64Array(n),
       distance: new Float64Array(n),
@@ -158,25 +172,24 @@ function workspaceFor(n: number): Workspace {
       settled: new Uint8Array(n),
       heap: new Int32Array(n),
       position: new Int32Array(n),
+      neighbours,
     };
-    workspaces.set(n, space);
+    workspaces.set(key, space);
   }
   return space;
 }
 
 /** Runs Dijkstra on `space.weights`; fills `distance` and `predecessor`; returns the target's distance. */
-function solve(space: Workspace, height: number, width: number): number {
-  const { weights, distance, predecessor, settled, heap, position } = space;
-  const n = height * width;
+function solve(space: Workspace, n: number): number {
+  const { weights, distance, predecessor, settled, heap, position, neighbours } = space;
   distance.fill(Infinity);
   predecessor.fill(-1);
   settled.fill(0);
   position.fill(-1);
-  const less = (a: number, b: number): boolean =>
-    distance[a] < distance[b] || (distance[a] === distance[b] && a < b);
+  // Heap order: (distance, cell index), lexicographic.
+  const less = (a: number, b: number): boolean => distance[a] < distance[b] || (distance[a] === distance[b] && a < b);
   let size = 0;
-  const siftUp = (slot: number): void => {
-    const cell = heap[slot];
+  const place = (cell: number, slot: number): void => {
     while (slot > 0) {
       const parentSlot = (slot - 1) >> 1;
       const parent = heap[parentSlot];
@@ -188,56 +201,41 @@ function solve(space: Workspace, height: number, width: number): number {
     heap[slot] = cell;
     position[cell] = slot;
   };
-  const siftDown = (slot: number): void => {
-    const cell = heap[slot];
-    for (;;) {
-      let child = 2 * slot + 1;
-      if (child >= size) break;
-      if (child + 1 < size && less(heap[child + 1], heap[child])) child++;
-      if (!less(heap[child], cell)) break;
-      heap[slot] = heap[child];
-      position[heap[slot]] = slot;
-      slot = child;
-    }
-    heap[slot] = cell;
-    position[cell] = slot;
-  };
 
   distance[0] = weights[0];
-  heap[0] = 0;
-  position[0] = 0;
-  size = 1;
+  place(0, size++);
   const target = n - 1;
   while (size > 0) {
     const current = heap[0];
-    size--;
     position[current] = -1;
-    if (size > 0) {
-      heap[0] = heap[size];
-      siftDown(0);
-    }
     settled[current] = 1;
     if (current === target) break;
-    const row = (current / width) | 0;
-    const col = current - row * width;
+    // Pop: move the last entry down from the root.
+    size--;
+    if (size > 0) {
+      const last = heap[size];
+      let slot = 0;
+      for (;;) {
+        let child = 2 * slot + 1;
+        if (child >= size) break;
+        if (child + 1 < size && less(heap[child + 1], heap[child])) child++;
+        if (!less(heap[child], last)) break;
+        heap[slot] = heap[child];
+        position[heap[slot]] = slot;
+        slot = child;
+      }
+      heap[slot] = last;
+      position[last] = slot;
+    }
     const base = distance[current];
-    for (let k = 0; k < 8; k++) {
-      const r = row + NEIGHBOUR_OFFSETS[k][0];
-      const c = col + NEIGHBOUR_OFFSETS[k][1];
-      if (r < 0 || r >= height || c < 0 || c >= width) continue;
-      const next = r * width + c;
-      if (settled[next]) continue;
+    for (let k = current * 8, end = k + 8; k < end; k++) {
+      const next = neighbours[k];
+      if (next < 0 || settled[next]) continue;
       const candidate = base + weights[next];
       if (candidate < distance[next]) {
         distance[next] = candidate;
         predecessor[next] = current;
-        if (position[next] < 0) {
-          heap[size] = next;
-          size++;
-          siftUp(size - 1);
-        } else {
-          siftUp(position[next]);
-        }
+        place(next, position[next] < 0 ? size++ : position[next]);
       }
     }
   }
