@@ -1,5 +1,5 @@
 /**
- * Stochastic smoothing of the loss (Newton losses, Section 5, "SS of loss"): the loss of the exact
+ * Stochastic smoothing of the loss (the paper's "SS of loss"): the loss of the exact
  * solver, l_b(theta) = loss(dijkstra(theta_b), target_b), smoothed with noise of scale sigma:
  *
  *   value    (1/S) sum_s l_b(theta_b + sigma e_s)

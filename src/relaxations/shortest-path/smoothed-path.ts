@@ -1,5 +1,5 @@
 /**
- * Stochastic smoothing of the algorithm (Newton losses, Section 5, "SS of algorithm"): the
+ * Stochastic smoothing of the algorithm (the paper's "SS of algorithm"): the
  * smoothed solver yhat_b(theta) = E dijkstra(theta_b + sigma e) ≈ (1/S) sum_s y*_{b,s}, with the
  * Jacobian estimate J_b = (1/(S sigma)) sum_s (y*_{b,s} - y0_b) s(e_s)^T (y0_b = the unperturbed
  * path with `baseline: true`, else 0), then a differentiable loss on yhat:
