@@ -3,6 +3,8 @@
  * experiment (anything implementing `Experiment`) joins with `registerExperiment`.
  */
 import type { Experiment, RunConfig } from './experiment';
+import { rankingExperiment } from './ranking';
+import { shortestPathExperiment } from './shortest-path';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyExperiment = Experiment<any>;
@@ -30,3 +32,6 @@ export function getExperiment(name: string): AnyExperiment {
 export function listExperiments(): string[] {
   return [...experiments.keys()].sort();
 }
+
+/** The built-in experiments. */
+for (const experiment of [rankingExperiment, shortestPathExperiment] as AnyExperiment[]) registerExperiment(experiment);

@@ -1,0 +1,41 @@
+/**
+ * Presets of the ranking experiment (complete configs; any option can be overridden).
+ *
+ * - `paper`: the paper's setup (diffsort's): 100 000 steps of Adam at lr 10^-3.5, 100 sets per
+ *   batch, the full-width CNN on full 28 × 112 items, evaluated on 5 000 validation and 10 000
+ *   test sets (as many sets as the splits have digits). Meant for a GPU (tfjs-node-gpu). The
+ *   evaluation interval, λ, τ and the steepness are not published: our choices.
+ * - `quick`: minutes per run on a 2-core CPU (wasm backend), measured: see the notes below.
+ * - `smoke`: seconds; what the tests run. Learns a little, proves nothing.
+ */
+import type { RunConfig } from './experiment';
+
+export const RANKING_VARIANTS = ['baseline', 'hessian', 'fisher'] as const;
+export type RankingVariant = (typeof RANKING_VARIANTS)[number];
+
+export interface RankingConfig extends RunConfig {
+  preset: string;
+  relaxation: string;
+  variant: string;
+  lambda: number;
+  n: number;
+  steps: number;
+  batchSize: number;
+  lr: number;
+  evalEvery: number;
+  valSets: number;
+  testSets: number;
+  width: number;
+  downscale: number;
+  tau: number;
+  steepness: number;
+  seed: number;
+}
+
+const common = { relaxation: 'neuralsort', variant: 'baseline', lambda: 0.1, n: 5, tau: 1, steepness: 10, seed: 0 } as const;
+
+export const RANKING_PRESETS: Readonly<Record<'smoke' | 'quick' | 'paper', RankingConfig>> = {
+  smoke: { ...common, preset: 'smoke', steps: 12, batchSize: 8, lr: 1e-3, evalEvery: 6, valSets: 32, testSets: 32, width: 0.25, downscale: 4 },
+  quick: { ...common, preset: 'quick', steps: 1500, batchSize: 32, lr: 1e-3, evalEvery: 250, valSets: 500, testSets: 1000, width: 0.5, downscale: 2 },
+  paper: { ...common, preset: 'paper', steps: 100_000, batchSize: 100, lr: Math.pow(10, -3.5), evalEvery: 1000, valSets: 5000, testSets: 10_000, width: 1, downscale: 1 },
+};

@@ -1,0 +1,249 @@
+/**
+ * Ranking supervision on four-digit MNIST (the paper's first benchmark, diffsort's setup): a CNN
+ * scores each of the n four-digit items of a set, a relaxed sort turns the scores into a relaxed
+ * permutation, and the loss is its binary cross-entropy against the true permutation. Only the
+ * order of the item values is supervised.
+ *
+ * One training step, for scores Y = cnn(images) [B, n] and the per-sample ranking loss l_i:
+ *   baseline:         minimise L(Y) = mean_i l_i(y_i);
+ *   hessian / fisher: minimise the Newton loss L*(Y) = mean_i ½‖z*_i − y_i‖² with the constant
+ *                     target z*_i = y_i − (M + λI)⁻¹ ∇l_i(y_i), M the batch-mean Hessian / Fisher;
+ * then backpropagate into the CNN and take one Adam step. Logged per step: the ranking loss L,
+ * the Newton loss L*, ‖∇_Y L‖ and ‖∇_Y L*‖ (gradient w.r.t. the scores before and after the
+ * Newton transform; equal for the baseline) and the spectrum of M + λI.
+ *
+ * Evaluation: exact match (whole ranking right) and element-wise accuracy (items at the right rank)
+ * on fixed validation and test sets; the reported numbers are the test metrics at the step with
+ * the best validation exact match.
+ */
+import * as tf from '@tensorflow/tfjs';
+import {
+  fourDigitTrainingBatch,
+  makeEvaluationSets,
+  type EvaluationSets,
+  type FourDigitBatch,
+} from '../data/index';
+import { fourDigitCnn, type FourDigitCnn } from '../models/index';
+import { newtonStep } from '../newton/index';
+import {
+  makeRelaxation,
+  rankingLossPerSample,
+  rankingMetrics,
+  RELAXATION_NAMES,
+  type Relaxation,
+  type RelaxationName,
+  type RelaxationParams,
+} from '../relaxations/sorting/index';
+import { Adam } from './adam';
+import type { JsonValue } from './checkpoint';
+import { type Experiment, type MetricRow, type Trainer } from './experiment';
+import { RANKING_PRESETS, RANKING_VARIANTS, type RankingConfig, type RankingVariant } from './ranking-presets';
+
+/** Seed of the validation and test sets: every run is evaluated on the same sets. */
+export const RANKING_EVALUATION_SEED = 0;
+
+/** Sets per forward pass during evaluation. */
+const EVALUATION_BATCH = 100;
+
+/** A live ranking run: model, optimiser, relaxation and evaluation sets of one config. */
+export class RankingTrainer implements Trainer {
+  readonly model: FourDigitCnn;
+  readonly relaxation: Relaxation;
+  private readonly adam: Adam;
+  private readonly evaluationSets: { validation: EvaluationSets; test: EvaluationSets };
+
+  constructor(readonly config: RankingConfig) {
+    this.model = fourDigitCnn({ width: config.width, downscale: config.downscale, seed: config.seed });
+    this.adam = new Adam(this.model.variables, { learningRate: config.lr });
+    this.relaxation = makeRelaxation(config.relaxation as RelaxationName, relaxationParams(config));
+    const options = { downscale: config.downscale };
+    this.evaluationSets = {
+      validation: makeEvaluationSets('validation', config.valSets, config.n, RANKING_EVALUATION_SEED, options),
+      test: makeEvaluationSets('test', config.testSets, config.n, RANKING_EVALUATION_SEED, options),
+    };
+  }
+
+  /** The training batch of `step` (a pure function of the seed and the step). */
+  trainingBatch(step: number): FourDigitBatch {
+    const { seed, batchSize, n, downscale } = this.config;
+    return fourDigitTrainingBatch({ seed, step, batchSize, setSize: n, downscale });
+  }
+
+  /** One Adam step on the batch of `step`; returns the logged values (see the file comment). */
+  step(step: number): MetricRow {
+    const batch = this.trainingBatch(step);
+    const { variant, lambda } = this.config;
+    let row: MetricRow = {};
+    tf.tidy(() => {
+      const { images, targets } = batchTensors(batch);
+      const lossPerSample = rankingLossPerSample(this.relaxation, targets);
+      const { value, grads } = tf.variableGrads(() => {
+        const scores = this.model.apply(images) as tf.Tensor2D;
+        if (variant === 'baseline') {
+          const loss = tf.mean(lossPerSample(scores)) as tf.Scalar;
+          const gradientNorm = scoreGradientNorm(scores, lossPerSample);
+          row = { loss: NaN, grad_norm: gradientNorm, newton_grad_norm: gradientNorm };
+          return loss;
+        }
+        const newton = newtonStep(scores, lossPerSample, { variant: variant as Exclude<RankingVariant, 'baseline'>, lambda });
+        const d = newton.diagnostics;
+        row = {
+          loss: d.loss,
+          newton_loss: d.newtonLoss,
+          grad_norm: d.gradientNorm,
+          newton_grad_norm: d.newtonGradientNorm,
+          eig_min: d.eigenvalueMin,
+          eig_max: d.eigenvalueMax,
+          fallbacks: d.fallbacks,
+        };
+        return newton.loss;
+      }, Object.values(this.model.variables));
+      if (variant === 'baseline') row.loss = value.dataSync()[0];
+      this.adam.applyGradients(renameGradients(grads, this.model.variables));
+    });
+    return row;
+  }
+
+  /** Mean ranking loss L on `batch` with the current weights (no update). */
+  batchLoss(batch: FourDigitBatch): number {
+    return tf.tidy(() => {
+      const { images, targets } = batchTensors(batch);
+      return tf.mean(rankingLossPerSample(this.relaxation, targets)(this.model.apply(images) as tf.Tensor2D)).dataSync()[0];
+    });
+  }
+
+  /** Exact-match and element-wise accuracy on the validation and test sets. */
+  evaluate(): MetricRow {
+    const row: MetricRow = {};
+    for (const [prefix, sets] of [['val', this.evaluationSets.validation], ['test', this.evaluationSets.test]] as const) {
+      let exact = 0;
+      let elementwise = 0;
+      for (const batch of sets.batches(EVALUATION_BATCH)) {
+        const { images, targets } = batchTensors(batch);
+        const scores = this.model.apply(images) as tf.Tensor2D;
+        const metrics = rankingMetrics(scores, targets);
+        tf.dispose([images, targets, scores]);
+        exact += metrics.exactMatch * batch.batchSize;
+        elementwise += metrics.elementwise * batch.batchSize;
+      }
+      row[`${prefix}_exact`] = exact / sets.count;
+      row[`${prefix}_elementwise`] = elementwise / sets.count;
+    }
+    return row;
+  }
+
+  checkpointTensors(): Record<string, tf.Tensor> {
+    const tensors: Record<string, tf.Tensor> = {};
+    for (const [name, weight] of Object.entries(this.model.getWeights())) tensors[`model/${name}`] = weight;
+    for (const [name, moment] of Object.entries(this.adam.state().moments)) tensors[`adam/${name}`] = moment;
+    return tensors;
+  }
+
+  checkpointMeta(): JsonValue {
+    return { adamStep: this.adam.stepCount };
+  }
+
+  restore(tensors: Record<string, tf.Tensor>, meta: JsonValue): void {
+    const group = (prefix: string): Record<string, tf.Tensor> =>
+      Object.fromEntries(Object.entries(tensors).filter(([name]) => name.startsWith(prefix)).map(([name, t]) => [name.slice(prefix.length), t]));
+    this.model.setWeights(group('model/'));
+    this.adam.restore({ step: (meta as { adamStep: number }).adamStep, moments: group('adam/') });
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    this.adam.dispose();
+  }
+}
+
+/** The ranking experiment for the run store, grids and the CLI (`newton-losses ranking`). */
+export const rankingExperiment: Experiment<RankingConfig> = {
+  name: 'ranking',
+  description: 'ranking supervision on four-digit MNIST (relaxed sorting, baseline vs Newton losses)',
+  options: [
+    { name: 'preset', type: 'string', choices: Object.keys(RANKING_PRESETS), description: 'size preset: smoke (seconds), quick (minutes on a CPU), paper' },
+    { name: 'relaxation', type: 'string', choices: RELAXATION_NAMES, description: 'relaxed sort: neuralsort, softsort, or a sorting network by its sigmoid' },
+    { name: 'variant', type: 'string', choices: RANKING_VARIANTS, description: 'baseline (plain loss) or Newton loss with the hessian / fisher curvature' },
+    { name: 'lambda', type: 'number', description: 'Tikhonov strength λ > 0 of the Newton loss (ignored and stored as 0 for the baseline)' },
+    { name: 'n', type: 'integer', description: 'items per set to rank' },
+    { name: 'steps', type: 'integer', description: 'training steps' },
+    { name: 'batchSize', type: 'integer', description: 'sets per training batch' },
+    { name: 'lr', type: 'number', description: 'Adam learning rate (10^-3.5 is accepted)' },
+    { name: 'evalEvery', type: 'integer', description: 'steps between evaluations (and checkpoints)' },
+    { name: 'valSets', type: 'integer', description: 'validation sets per evaluation' },
+    { name: 'testSets', type: 'integer', description: 'test sets per evaluation' },
+    { name: 'width', type: 'number', description: 'CNN channel multiplier (1 = 32/64 conv channels, 64 hidden units)' },
+    { name: 'downscale', type: 'integer', description: 'input pooling factor: items are 28/f × 112/f pixels' },
+    { name: 'tau', type: 'number', description: 'temperature of NeuralSort / SoftSort' },
+    { name: 'steepness', type: 'number', description: 'steepness of the sorting networks' },
+    { name: 'seed', type: 'integer', description: 'seed of the weights and the training batches' },
+  ],
+  presets: RANKING_PRESETS,
+  defaultPreset: 'quick',
+  validate: validateRankingConfig,
+  runLabel: (c) =>
+    [c.relaxation, `n${c.n}`, c.variant === 'baseline' ? 'baseline' : `${c.variant}-lam${c.lambda.toExponential()}`, c.preset, `seed${c.seed}`].join('-'),
+  schedule: (c) => ({ steps: c.steps, evalEvery: c.evalEvery }),
+  selection: { metric: 'val_exact', mode: 'max' },
+  groupBy: ['preset', 'relaxation', 'n', 'variant', 'lambda'],
+  reportMetrics: ['test_exact', 'test_elementwise'],
+  createTrainer: async (config) => new RankingTrainer(config),
+};
+
+/** Checks a complete ranking config; the baseline's lambda is normalised to 0 (it has none). */
+export function validateRankingConfig(config: Record<string, unknown>): RankingConfig {
+  const fail = (key: string, expected: string): never => {
+    throw new Error(`ranking: option '${key}' must be ${expected}, got ${JSON.stringify(config[key])}`);
+  };
+  const integerAtLeast = (key: string, min: number): void => {
+    if (!(Number.isInteger(config[key]) && (config[key] as number) >= min)) fail(key, `an integer >= ${min}`);
+  };
+  const positive = (key: string): void => {
+    if (!(typeof config[key] === 'number' && Number.isFinite(config[key]) && (config[key] as number) > 0)) fail(key, 'a finite number > 0');
+  };
+  for (const key of Object.keys(config)) {
+    if (!(key in RANKING_PRESETS.smoke)) throw new Error(`ranking: unknown option '${key}'; expected one of ${Object.keys(RANKING_PRESETS.smoke).join(', ')}`);
+  }
+  if (!(typeof config.preset === 'string' && config.preset in RANKING_PRESETS)) fail('preset', `one of ${Object.keys(RANKING_PRESETS).join(', ')}`);
+  if (!(RELAXATION_NAMES as readonly unknown[]).includes(config.relaxation)) fail('relaxation', `one of ${RELAXATION_NAMES.join(', ')}`);
+  if (!(RANKING_VARIANTS as readonly unknown[]).includes(config.variant)) fail('variant', `one of ${RANKING_VARIANTS.join(', ')}`);
+  integerAtLeast('n', 2);
+  integerAtLeast('steps', 1);
+  integerAtLeast('batchSize', 1);
+  integerAtLeast('evalEvery', 1);
+  integerAtLeast('valSets', 1);
+  integerAtLeast('testSets', 1);
+  integerAtLeast('seed', 0);
+  for (const key of ['lr', 'width', 'tau', 'steepness']) positive(key);
+  if (!(Number.isInteger(config.downscale) && [1, 2, 4, 7].includes(config.downscale as number))) fail('downscale', 'one of 1, 2, 4, 7');
+  if (config.variant === 'baseline') return { ...(config as unknown as RankingConfig), lambda: 0 };
+  positive('lambda');
+  return { ...(config as unknown as RankingConfig) };
+}
+
+function relaxationParams(config: RankingConfig): RelaxationParams {
+  if (config.relaxation === 'neuralsort' || config.relaxation === 'softsort') return { tau: config.tau };
+  return { steepness: config.steepness };
+}
+
+/** Images [B, n, H, W] and targets [B, n] of a batch. */
+function batchTensors(batch: FourDigitBatch): { images: tf.Tensor4D; targets: tf.Tensor2D } {
+  return {
+    images: tf.tensor4d(batch.images, [batch.batchSize, batch.setSize, batch.height, batch.width]),
+    targets: tf.tensor2d(batch.values, [batch.batchSize, batch.setSize]),
+  };
+}
+
+/** ‖∇_Y L‖_F for L = mean_i l_i, on a detached copy of the scores (so nothing flows into the model). */
+function scoreGradientNorm(scores: tf.Tensor2D, lossPerSample: (y: tf.Tensor2D) => tf.Tensor1D): number {
+  return tf.tidy(() => {
+    const detached = tf.tensor2d(scores.dataSync(), scores.shape);
+    const gradient = tf.grad((y: tf.Tensor) => tf.mean(lossPerSample(y as tf.Tensor2D)))(detached);
+    return tf.norm(gradient).dataSync()[0];
+  });
+}
+
+/** variableGrads keys gradients by tfjs variable names; Adam keys them by the model's weight names. */
+function renameGradients(grads: Record<string, tf.Tensor>, variables: Record<string, tf.Variable>): Record<string, tf.Tensor> {
+  return Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, grads[variable.name]]));
+}
