@@ -13,51 +13,70 @@
  * All are odd around 1/2 (σ(−u) = 1 − σ(u)). Each is evaluated in a form that keeps full relative
  * precision in both tails (no 1/2 + (−1/2 + ε) cancellations: the tiny weights of a confident
  * network are what the ranking loss takes logs of) and has the right first and second derivatives
- * everywhere, u = 0 included. None compares tensors on the tape; logistic needs the second-order
- * gradient fix that `initBackend` installs.
+ * everywhere, u = 0 included. None compares tensors on the tape; logistic and logistic_phi need the
+ * second-order gradient fix that `initBackend` installs.
  */
 import * as tf from '@tensorflow/tfjs';
 
 export const COMPARATOR_SIGMOIDS = ['logistic', 'logistic_phi', 'cauchy', 'reciprocal', 'gaussian', 'optimal'] as const;
 export type ComparatorSigmoid = (typeof COMPARATOR_SIGMOIDS)[number];
 
-/** σ applied elementwise to the differences u, steepness (and ART λ) included. */
-export function comparatorSigmoid(name: ComparatorSigmoid, steepness: number, artLambda: number): (u: tf.Tensor) => tf.Tensor {
+/** The two mixing weights of every comparator from u = x_lo − x_hi: [α = σ(−u), 1 − α = σ(u)]. */
+export type ComparatorWeights = (u: tf.Tensor) => [keep: tf.Tensor, take: tf.Tensor];
+
+/**
+ * The weights [σ(−u), σ(u)] of sigmoid `name`, steepness (and ART λ) included. Both are computed
+ * from σ directly (never one as 1 minus the other), so the small one keeps its relative precision.
+ */
+export function comparatorWeights(name: ComparatorSigmoid, steepness: number, artLambda: number): ComparatorWeights {
   switch (name) {
     case 'logistic':
-      return (u) => tf.sigmoid(tf.mul(u, steepness));
+      return (u) => logisticPair(tf.mul(u, steepness));
     case 'logistic_phi':
-      return (u) => tf.sigmoid(tf.div(tf.mul(u, steepness), tf.pow(tf.add(tf.abs(u), 1e-10), artLambda)));
+      return (u) => logisticPair(tf.div(tf.mul(u, steepness), tf.pow(tf.add(tf.abs(u), 1e-10), artLambda)));
     case 'cauchy':
-      // atan(v)/π + 1/2 = atan2(1, −v)/π
-      return (u) => tf.mul(tf.atan2(tf.onesLike(u), tf.mul(u, -steepness)), 1 / Math.PI);
-    case 'reciprocal':
-      // (v/(2 + |v|) + 1)/2 = (relu(v) + 1)/(|v| + 2)
+      // atan(v)/π + 1/2 = atan2(1, −v)/π = atan2(1/s, −u)/π
+      return (u) => [
+        tf.mul(tf.atan2(tf.scalar(1 / steepness), u), 1 / Math.PI),
+        tf.mul(tf.atan2(tf.scalar(1 / steepness), tf.neg(u)), 1 / Math.PI),
+      ];
+    case 'reciprocal': {
+      // (v/(2 + |v|) + 1)/2 = (relu(v) + 1)/(|v| + 2), each side with its own |·| (right derivative at 0)
+      const sigma = (v: tf.Tensor): tf.Tensor => tf.div(tf.add(tf.relu(v), 1), tf.add(tf.abs(v), 2));
       return (u) => {
         const v = tf.mul(u, steepness);
-        return tf.div(tf.add(tf.relu(v), 1), tf.add(tf.abs(v), 2));
+        return [sigma(tf.neg(v)), sigma(v)];
       };
+    }
     case 'gaussian':
       // Φ(−a) = erfc(a/√2)/2
-      return (u) => fromLowerTail(tf.mul(u, steepness), (a) => tf.mul(erfcNonNegative(tf.mul(a, Math.SQRT1_2)), 0.5));
+      return (u) => pairFromLowerTail(tf.mul(u, steepness), (a) => tf.mul(erfcNonNegative(tf.mul(a, Math.SQRT1_2)), 0.5));
     case 'optimal':
       // σ(−a) = 1/(16 max(a, 1/4)) + 1/4 − min(a, 1/4) for a ≥ 0
       return (u) =>
-        fromLowerTail(tf.mul(u, steepness), (a) =>
+        pairFromLowerTail(tf.mul(u, steepness), (a) =>
           tf.add(tf.reciprocal(tf.add(tf.mul(tf.relu(tf.sub(a, 0.25)), 16), 4)), tf.relu(tf.sub(0.25, a))),
         );
   }
 }
 
+function logisticPair(v: tf.Tensor): [tf.Tensor, tf.Tensor] {
+  return [tf.sigmoid(tf.neg(v)), tf.sigmoid(v)];
+}
+
 /**
- * An odd-around-1/2 sigmoid from its lower tail T(a) = σ(−a), a ≥ 0 (T(0) = 1/2):
- * σ(v) = T(|v|) + step(v) (1 − 2 T(|v|)), i.e. T(−v) for v ≤ 0 and 1 − T(v) for v > 0.
- * At v = 0 tfjs differentiates |v| as −v (its left branch), which is also the branch the value
- * uses there, so the derivatives at 0 are right.
+ * [σ(−v), σ(v)] of an odd-around-1/2 sigmoid from its lower tail T(a) = σ(−a), a ≥ 0 (T(0) = 1/2),
+ * evaluating T once: with t = T(|v|), c = 1 − 2t, s = step(v) (0 at v = 0):
+ *   σ(v) = t + s c        (t for v ≤ 0, 1 − t for v > 0)
+ *   σ(−v) = t + (1 − s) c (1 − t for v ≤ 0, t for v > 0)
+ * The small weight is always t itself. At v = 0 tfjs differentiates |v| as −v, the v ≤ 0 branch,
+ * which is also the branch both values use there, so the derivatives at 0 are right.
  */
-function fromLowerTail(v: tf.Tensor, lowerTail: (a: tf.Tensor) => tf.Tensor): tf.Tensor {
+function pairFromLowerTail(v: tf.Tensor, lowerTail: (a: tf.Tensor) => tf.Tensor): [tf.Tensor, tf.Tensor] {
   const tail = lowerTail(tf.abs(v));
-  return tf.add(tail, tf.mul(tf.step(v), tf.sub(1, tf.mul(tail, 2))));
+  const excess = tf.sub(1, tf.mul(tail, 2));
+  const positive = tf.step(v);
+  return [tf.add(tail, tf.mul(tf.sub(1, positive), excess)), tf.add(tail, tf.mul(positive, excess))];
 }
 
 /**

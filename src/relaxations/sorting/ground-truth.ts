@@ -17,7 +17,7 @@ export function ascendingRanks(values: tf.Tensor2D): tf.Tensor2D {
     const [batch] = values.shape;
     const own = values.reshape([batch, n, 1]); // t_i along axis 1
     const other = values.reshape([batch, 1, n]); // t_j along axis 2
-    const earlier = tf.linalg.bandPart(tf.ones([n, n]), -1, 0).sub(tf.eye(n)); // [i][j] = 1 iff j < i
+    const earlier = tf.tensor2d(strictlyLowerTriangle(n), [n, n]); // [i][j] = 1 iff j < i
     const before = tf.add(tf.less(other, own).toFloat(), tf.mul(tf.equal(other, own).toFloat(), earlier));
     return tf.sum(before, 2).toInt() as tf.Tensor2D;
   });
@@ -35,4 +35,10 @@ export function ascendingRanks(values: tf.Tensor2D): tf.Tensor2D {
 export function groundTruthPermutation(targets: tf.Tensor2D): tf.Tensor3D {
   assertBatchOfVectors('groundTruthPermutation', 'targets', targets);
   return tf.tidy(() => tf.oneHot(ascendingRanks(targets), targets.shape[1]).toFloat() as tf.Tensor3D);
+}
+
+function strictlyLowerTriangle(n: number): Float32Array {
+  const out = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) out.fill(1, i * n, i * n + i);
+  return out;
 }

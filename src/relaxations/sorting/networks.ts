@@ -114,13 +114,19 @@ export interface LayerTensors {
   lowMinusHigh: tf.Tensor2D;
 }
 
-const cache = new Map<string, LayerTensors[]>();
+/** A network as constant tensors: its layers, and the identity [1, n, n] its permutation starts from. */
+export interface NetworkTensors {
+  layers: LayerTensors[];
+  identity: tf.Tensor3D;
+}
+
+const cache = new Map<string, NetworkTensors>();
 
 /**
  * The layers of `network` on n wires as constant tensors, built once per (backend, network, n) and
- * kept for the life of the process (2 tensors of n × n per layer).
+ * kept for the life of the process (2 tensors of n × n per layer, and I).
  */
-export function networkTensors(network: SortingNetworkType, n: number): LayerTensors[] {
+export function networkTensors(network: SortingNetworkType, n: number): NetworkTensors {
   const key = `${tf.getBackend()}:${network}:${n}`;
   let tensors = cache.get(key);
   if (!tensors) {
@@ -134,7 +140,7 @@ export function networkTensors(network: SortingNetworkType, n: number): LayerTen
         );
       }
     }
-    tensors = layers.map((layer) => layerTensors(layer, n));
+    tensors = { layers: layers.map((layer) => layerTensors(layer, n)), identity: tf.keep(tf.tidy(() => tf.eye(n).reshape([1, n, n]))) };
     cache.set(key, tensors);
   }
   return tensors;

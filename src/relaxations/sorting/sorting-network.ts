@@ -2,7 +2,7 @@
  * Differentiable sorting networks (Petersen et al., ICML 2021; ICLR 2022), as in diffsort.
  */
 import * as tf from '@tensorflow/tfjs';
-import { COMPARATOR_SIGMOIDS, comparatorSigmoid, type ComparatorSigmoid } from './comparator-sigmoids';
+import { COMPARATOR_SIGMOIDS, comparatorWeights, type ComparatorSigmoid } from './comparator-sigmoids';
 import { SORTING_NETWORKS, networkTensors, type SortingNetworkType } from './networks';
 import { assertBatchOfVectors, assertFloat, assertOneOf, assertPositive } from './validate';
 
@@ -53,25 +53,20 @@ export function sortingNetwork(scores: tf.Tensor2D, options: SortingNetworkOptio
   if (typeof artLambda !== 'number' || !Number.isFinite(artLambda) || artLambda < 0) {
     throw new Error(`${where}: options.artLambda must be a finite number ≥ 0, got ${String(artLambda)}`);
   }
-  const sigma = comparatorSigmoid(options.sigmoid, steepness, artLambda);
+  const weights = comparatorWeights(options.sigmoid, steepness, artLambda);
   const [batch, n] = scores.shape;
-  const layers = networkTensors(options.network, n);
+  const { layers, identity } = networkTensors(options.network, n);
   return tf.tidy(() => {
-    let x: tf.Tensor2D = scores;
-    let permutation: tf.Tensor3D | null = null; // I before the first layer
+    // Row 0 carries the values on the wires, rows 1..n the columns of P (input i's weight per wire).
+    let wires = tf.concat([scores.reshape([batch, 1, n]), tf.tile(identity, [batch, 1, 1])], 1) as tf.Tensor3D;
     for (const { partners, lowMinusHigh } of layers) {
-      const lowMinusHighValues = tf.matMul(x, lowMinusHigh);
-      const keep = sigma(tf.neg(lowMinusHighValues)); // α [B, n]
-      const take = sigma(lowMinusHighValues); // 1 − α [B, n]
-      x = tf.add(tf.mul(keep, x), tf.mul(take, tf.matMul(x, partners)));
-      const keepColumns = keep.reshape([batch, 1, n]);
-      const takeColumns = take.reshape([batch, 1, n]);
-      const [own, swapped] =
-        permutation === null
-          ? [tf.eye(n), partners] // broadcast over the batch
-          : [permutation, tf.matMul(permutation.reshape([batch * n, n]), partners).reshape([batch, n, n])];
-      permutation = tf.add(tf.mul(keepColumns, own), tf.mul(takeColumns, swapped)) as tf.Tensor3D;
+      const lowMinusHighValues = tf.matMul(wires.slice([0, 0, 0], [batch, 1, n]), lowMinusHigh); // [B, 1, n]
+      const [keep, take] = weights(lowMinusHighValues); // α, 1 − α
+      wires = tf.add(tf.mul(keep, wires), tf.mul(take, tf.matMul(wires, partners))) as tf.Tensor3D;
     }
-    return { permutation: permutation as tf.Tensor3D, sorted: x };
+    return {
+      permutation: wires.slice([0, 1, 0], [batch, n, n]) as tf.Tensor3D,
+      sorted: wires.slice([0, 0, 0], [batch, 1, n]).reshape([batch, n]) as tf.Tensor2D,
+    };
   });
 }
