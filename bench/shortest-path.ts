@@ -9,6 +9,7 @@
  *
  *   npx tsx bench/shortest-path.ts [--repeats N]
  */
+import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import {
   initBackend,
@@ -50,6 +51,7 @@ function disposeAll(value: object): void {
 async function main(): Promise<void> {
   const info = await initBackend('wasm');
   console.log(`backend: ${describeBackend(info)}; batch ${BATCH} grids of ${SIZE}×${SIZE}; median of ${REPEATS}`);
+  console.log(`load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores (wall times grow with other processes' load)`);
   const rng = new Rng(0);
   const costs = Float32Array.from({ length: BATCH * SIZE * SIZE }, () => [0.8, 1.2, 5.3, 7.7, 9.2][rng.int(5)]);
   const theta = tf.tensor3d(costs, [BATCH, SIZE, SIZE]);
