@@ -4,6 +4,12 @@ import { choleskyFactor, choleskySolveRows, symmetricEigen } from '../src/newton
 import { solveShifted } from '../src/newton/shifted-solve';
 import { Rng, relativeError } from '../src/index';
 
+/** Asserts relativeError(actual, expected) < tolerance, reporting the error. */
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what = ''): void {
+  const error = relativeError(actual, expected);
+  assert.ok(error < tolerance, `${what} relative error ${error.toExponential(2)} ≥ ${tolerance}`);
+}
+
 /** A random symmetric matrix with the given eigenvalues: Q diag(values) Qᵀ, Q from Gram–Schmidt. */
 function symmetricWithEigenvalues(values: number[], rng: Rng): Float64Array {
   const m = values.length;
@@ -42,10 +48,10 @@ test('Cholesky solves a positive definite system and refuses an indefinite one',
   const x = rng.fillNormal(new Float64Array(m));
   const rows = new Float64Array([...multiply(a, m, x), ...multiply(a, m, x.map((v) => 2 * v))]);
   const factor = choleskyFactor(a, m);
-  assert.ok(factor);
+  assert.ok(factor, 'positive definite: a factor');
   choleskySolveRows(factor, m, rows);
-  assert.ok(relativeError(rows.subarray(0, m), x) < 1e-12);
-  assert.ok(relativeError(rows.subarray(m), x.map((v) => 2 * v)) < 1e-12);
+  assertClose(rows.subarray(0, m), x, 1e-12);
+  assertClose(rows.subarray(m), x.map((v) => 2 * v), 1e-12);
   assert.equal(choleskyFactor(symmetricWithEigenvalues([-0.1, 1, 2], rng), 3), null);
   assert.equal(choleskyFactor(a, m, 0.2), null, 'a pivot below the margin fails');
 });
@@ -57,7 +63,7 @@ test('Jacobi eigen-decomposition recovers eigenvalues and an orthonormal basis',
     const a = symmetricWithEigenvalues(values, rng);
     const eig = symmetricEigen(a, m);
     const sorted = Array.from(eig.values).sort((p, q) => p - q);
-    assert.ok(relativeError(sorted, [...values].sort((p, q) => p - q)) < 1e-12);
+    assertClose(sorted, [...values].sort((p, q) => p - q), 1e-12);
     for (let j = 0; j < m; j++) {
       const v = Float64Array.from({ length: m }, (_, i) => eig.vectors[i * m + j]);
       const av = multiply(a, m, v);
@@ -80,11 +86,10 @@ test("solveShifted: 'invert' is the exact inverse, positive definite or indefini
     for (let i = 0; i < m; i++) shifted[i * m + i] += lambda;
     const rows = multiply(shifted, m, x);
     const report = solveShifted(matrix, m, lambda, rows, 'invert', true);
-    assert.ok(relativeError(rows, x) < 1e-10);
+    assertClose(rows, x, 1e-10);
     assert.equal(report.positiveDefinite, positiveDefinite);
     assert.equal(report.changedEigenvalues, false);
-    assert.ok(Math.abs(report.eigenvalueMin - (Math.min(...values) + lambda)) < 1e-10);
-    assert.ok(Math.abs(report.eigenvalueMax - (Math.max(...values) + lambda)) < 1e-10);
+    assertClose([report.eigenvalueMin, report.eigenvalueMax], [Math.min(...values) + lambda, Math.max(...values) + lambda], 1e-10, 'eigenvalue range');
   }
 });
 
@@ -98,7 +103,7 @@ test('solveShifted: a singular M + λI falls back to λ on the null space, finit
   const solveWith = (policy: 'invert' | 'clip', adjust: (mu: number) => number): void => {
     const rows = Float64Array.from(b);
     const report = solveShifted(matrix, 4, lambda, rows, policy, false);
-    assert.ok(rows.every(Number.isFinite));
+    assert.ok(rows.every(Number.isFinite), 'finite solution');
     assert.equal(report.changedEigenvalues, true);
     assert.equal(report.positiveDefinite, false);
     // expected: V diag(1 / adjust(μ + λ)) Vᵀ b
@@ -108,7 +113,7 @@ test('solveShifted: a singular M + λI falls back to λ on the null space, finit
       for (let i = 0; i < 4; i++) dot += eig.vectors[i * 4 + k] * b[i];
       for (let i = 0; i < 4; i++) expected[i] += (eig.vectors[i * 4 + k] * dot) / adjust(eig.values[k] + lambda);
     }
-    assert.ok(relativeError(rows, expected) < 1e-9, policy);
+    assertClose(rows, expected, 1e-9, policy);
   };
   solveWith('invert', (mu) => (Math.abs(mu) < 1e-3 * lambda ? lambda : mu));
   solveWith('clip', (mu) => Math.max(mu, lambda));
@@ -121,7 +126,7 @@ test("solveShifted: 'clip' leaves a positive semidefinite M alone (Cholesky path
   const reference = Float64Array.from(rows);
   const a = solveShifted(matrix, 3, 0.2, rows, 'clip', false);
   const b = solveShifted(matrix, 3, 0.2, reference, 'invert', false);
-  assert.ok(a.positiveDefinite && b.positiveDefinite);
-  assert.ok(relativeError(rows, reference) < 1e-12);
+  assert.ok(a.positiveDefinite && b.positiveDefinite, 'both on the Cholesky path');
+  assertClose(rows, reference, 1e-12);
   assert.ok(Number.isNaN(a.eigenvalueMin), 'spectrum not requested');
 });
