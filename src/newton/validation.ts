@@ -118,6 +118,7 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], name: st
 }
 
 function optionalBoolean(value: unknown, name: string): boolean | undefined {
-  if (value === undefined || typeof value === 'boolean') return value;
+  if (value === undefined) return undefined;
+  if (typeof value === 'boolean') return value; // two checks: TS 5.0 without strict (tslab) cannot narrow the union
   throw new Error(`${name} must be true or false, got ${JSON.stringify(value)}`);
 }
