@@ -1,0 +1,316 @@
+// %% [markdown]
+// # 02 · Differentiable sorting: NeuralSort, SoftSort and sorting networks
+//
+// The ranking task of the paper: a network gives one score per item, and the only supervision is
+// the true order of the items. The loss compares a *relaxed permutation matrix* `P` of the scores
+// with the true permutation: `P[i][j]` is the weight with which input `i` lands at ascending
+// position `j` (so `sorted = x @ P`), and the ranking loss is the binary cross-entropy between `P`
+// and the 0/1 ground truth, averaged over the n² entries (torch's `BCELoss`: logs clamped at −100).
+//
+// Four relaxations of the paper:
+// - **NeuralSort** (Grover et al. 2019): column `k` of `P` is `softmax_i(((2k − n − 1) x_i − Σ_j |x_i − x_j|) / τ)`;
+// - **SoftSort** (Prillo & Eisenschlos 2020): `P[i][k] = softmax_i(−|x_i − sort(x)_k| / τ)`;
+// - **differentiable sorting networks** (Petersen et al. 2021, 2022): an odd-even or bitonic network
+//   whose comparators mix their two wires with weights `σ(steepness · (x_hi − x_lo))`, with a
+//   logistic σ (the "logistic DSN") or a heavy-tailed monotonic one such as Cauchy.
+//
+// All of them match the public reference implementations to float32 precision, first and second
+// derivatives included (`test/sorting-reference.test.ts`). This notebook shows what they compute and
+// why their losses are hard to optimise — the problem Newton losses address.
+// Preset: `NEWTON_LOSSES_PRESET` = smoke (seconds), quick (default), paper (same sizes as quick here).
+
+// %%
+import * as tf from '@tensorflow/tfjs';
+import * as nl from './src/index';
+const nb = await nl.setupNotebook();
+const smoke = nb.preset === 'smoke';
+/** Rows of a [B, n, n] tensor's sample b as nested arrays. */
+const matrixOf = (p: tf.Tensor3D, b = 0): number[][] => (p.arraySync() as number[][][])[b];
+
+// %% [markdown]
+// ## The comparator sigmoids
+// A comparator on wires (lo, hi) keeps `α = σ(x_hi − x_lo)` of each wire's value and takes `1 − α`
+// from the other wire. On two inputs `[0, u]` the network is one comparator, so `P[0][0] = σ(u)`:
+// we read the six sigmoids of `sortingNetwork` off it (steepness 10).
+
+// %%
+/** `count` evenly spaced numbers from `from` to `to`. */
+const linspace = (from: number, to: number, count: number): number[] => Array.from({ length: count }, (_, k) => from + ((to - from) * k) / (count - 1));
+const us = linspace(-0.6, 0.6, smoke ? 41 : 201);
+const sigmoidCurves = nl.COMPARATOR_SIGMOIDS.map((sigmoid) => {
+  const twoScores = tf.tensor2d(us.map((u) => [0, u]));
+  const { permutation, sorted } = nl.sortingNetwork(twoScores, { network: 'odd_even', sigmoid: sigmoid, steepness: 10 });
+  const values = Array.from({ length: us.length }, (_, k) => permutation.dataSync()[k * 4]);
+  tf.dispose([twoScores, permutation, sorted]);
+  return { sigmoid: sigmoid, values: values };
+});
+nl.show(nl.panelsFigure([
+  { title: 'σ(u), steepness 10', figure: nl.lineFigure(sigmoidCurves.map((c) => ({ name: c.sigmoid, x: us, y: c.values })), { xTitle: 'u = x_hi − x_lo' }) },
+  {
+    title: 'tail σ(−|u|) on a log scale',
+    figure: nl.lineFigure(sigmoidCurves.map((c) => ({ name: c.sigmoid, x: us.filter((u) => u < 0), y: c.values.filter((_, k) => us[k] < 0) })), { xTitle: 'u', logY: true }),
+  },
+], { height: 380, title: 'the six comparator sigmoids of sortingNetwork' }));
+
+// %% [markdown]
+// What to see: all six rise from 0 to 1 with slope ~steepness at u = 0, but their tails differ by
+// orders of magnitude (right panel): logistic, ART-logistic (`logistic_phi`) and Gaussian decay
+// exponentially, so a comparator that is far from a tie passes almost no gradient; Cauchy and
+// reciprocal decay like 1/|u| (the *monotonic* family of Petersen et al. 2022), and the "optimal"
+// sigmoid is linear around 0 with a 1/(16|u|) tail. A network multiplies these weights along
+// every path through it, which is where vanishing gradients come from.
+//
+// ## Relaxed permutation matrices
+// One set of five scores, each relaxation at three temperatures (NeuralSort, SoftSort: τ; sorting
+// networks: steepness). Rows are the inputs `i`, columns the ascending positions `j`.
+
+// %%
+const scores = tf.tensor2d([[0.9, -0.2, 0.35, -1.0, 0.1]]);
+const hard = nl.groundTruthPermutation(scores);
+const settings: { label: string; relax: (x: tf.Tensor2D) => tf.Tensor3D }[] = [];
+for (const tau of [2, 0.5, 0.1]) settings.push({ label: `NeuralSort τ = ${tau}`, relax: nl.makeRelaxation('neuralsort', { tau: tau }) });
+for (const tau of [2, 0.5, 0.1]) settings.push({ label: `SoftSort τ = ${tau}`, relax: nl.makeRelaxation('softsort', { tau: tau }) });
+for (const steepness of [2, 10, 50]) settings.push({ label: `odd-even logistic, s = ${steepness}`, relax: nl.makeRelaxation('logistic', { steepness: steepness }) });
+for (const steepness of [2, 10, 50]) settings.push({ label: `odd-even Cauchy, s = ${steepness}`, relax: nl.makeRelaxation('cauchy', { steepness: steepness }) });
+const matrices = settings.map((s) => {
+  const p = s.relax(scores);
+  const rows = matrixOf(p);
+  p.dispose();
+  return { label: s.label, rows: rows };
+});
+const heatmap = (rows: number[][]): nl.Figure => {
+  const figure = nl.heatmapFigure(rows, { zmin: 0, zmax: 1, colorscale: 'Blues' });
+  figure.data[0].reversescale = true;
+  return figure;
+};
+nl.show(nl.panelsFigure([{ title: 'hard permutation', figure: heatmap(matrixOf(hard)) }], { height: 300, width: 360, title: 'the target: input i at its ascending position' }));
+nl.show(nl.panelsFigure(matrices.map((m) => ({ title: m.label, figure: heatmap(m.rows) })), { columns: 3, height: 1150, title: 'P[i][j] for x = [0.9, −0.2, 0.35, −1.0, 0.1]' }));
+const deviation = (rows: number[][], byColumn: boolean): number =>
+  Math.max(...rows.map((_, a) => Math.abs(rows.reduce((sum, row, b) => sum + (byColumn ? row[a] : rows[a][b]), 0) - 1)));
+nl.table(matrices.map((m) => ({ relaxation: m.label, 'max |row sum − 1|': deviation(m.rows, false), 'max |column sum − 1|': deviation(m.rows, true) })), 'stochasticity of P');
+
+// %% [markdown]
+// What to see: every relaxation approaches the hard permutation as it is cooled, but along
+// different routes. NeuralSort and SoftSort normalise each *column* (a softmax over the inputs for
+// each position), so their rows need not sum to 1 — at τ = 2 some input is spread over more than one
+// position in total, another over less (table). Sorting networks mix pairs of wires with weights
+// that sum to 1, so their P is doubly stochastic at every steepness. The Cauchy network keeps visible
+// off-diagonal mass even at s = 50: its heavy tails never let a comparator decide completely.
+//
+// ## Gradients as one score is swept (the paper's gradient figure)
+// Five items whose true order is their index order, scores `[−1, −0.5, x₂, 0.5, 1]`, and the middle
+// score x₂ swept from −4 to 4: at x₂ = 0 the ranking is right, beyond ±0.5 it is wrong. For each x₂
+// we compute the derivative of the ranking loss with respect to x₂, and the x₂ component of the
+// Newton-loss gradient `(M + λI)⁻¹ g` for one sample (curvature 'per-sample', λ = 0.1): M = the
+// Hessian (inverted exactly, as in the paper, or with negative curvature clipped to 0) or the
+// empirical Fisher g gᵀ. Each curve is divided by its largest magnitude so that shapes compare;
+// the table gives the scales.
+
+// %%
+const sweep = linspace(-4, 4, smoke ? 41 : 161);
+const baseScores = [-1, -0.5, 0, 0.5, 1];
+const sweepScores = tf.tensor2d(sweep.map((v) => baseScores.map((b, i) => (i === 2 ? v : b))));
+const sweepTargets = tf.tensor2d(sweep.map(() => [0, 1, 2, 3, 4]));
+const lambda = 0.1;
+const sweepMethods: { label: string; relax: nl.Relaxation }[] = [
+  { label: 'NeuralSort, τ = 1', relax: nl.makeRelaxation('neuralsort', { tau: 1 }) },
+  { label: 'SoftSort, τ = 1', relax: nl.makeRelaxation('softsort', { tau: 1 }) },
+  { label: 'logistic DSN, s = 10', relax: nl.makeRelaxation('logistic', { steepness: 10 }) },
+  { label: 'Cauchy DSN, s = 10', relax: nl.makeRelaxation('cauchy', { steepness: 10 }) },
+];
+const column = (values: tf.Tensor2D, j: number): number[] => (values.arraySync() as number[][]).map((row) => row[j]);
+const sweepResults = sweepMethods.map((m) => {
+  const loss = nl.rankingLossPerSample(m.relax, sweepTargets);
+  const newtonDirection = (options: nl.NewtonOptions): number[] => {
+    const target = nl.newtonTarget(sweepScores, loss, options);
+    const direction = tf.sub(sweepScores, target) as tf.Tensor2D;
+    const values = column(direction, 2);
+    tf.dispose([target, direction]);
+    return values;
+  };
+  const losses = tf.tidy(() => Array.from(loss(sweepScores).dataSync()));
+  const gradients = nl.perSampleGradients(sweepScores, loss);
+  const result = {
+    label: m.label,
+    loss: losses,
+    gradient: column(gradients, 2),
+    hessian: newtonDirection({ variant: 'hessian', lambda: lambda, curvature: 'per-sample' }),
+    hessianClipped: newtonDirection({ variant: 'hessian', lambda: lambda, curvature: 'per-sample', indefinite: 'clip' }),
+    fisher: newtonDirection({ variant: 'fisher', lambda: lambda, curvature: 'per-sample' }),
+  };
+  gradients.dispose();
+  return result;
+});
+const peak = (values: number[]): number => Math.max(1e-30, ...values.map(Math.abs));
+const normalised = (values: number[]): number[] => values.map((v) => v / peak(values));
+nl.show(nl.panelsFigure(sweepResults.map((r) => ({
+  title: r.label,
+  figure: nl.lineFigure([
+    { name: 'loss (scaled)', x: sweep, y: normalised(r.loss), dash: 'dot' },
+    { name: 'gradient ∂l/∂x₂', x: sweep, y: normalised(r.gradient) },
+    { name: 'NL-Fisher', x: sweep, y: normalised(r.fisher) },
+    { name: 'NL-Hessian', x: sweep, y: normalised(r.hessian) },
+    { name: 'NL-Hessian, clipped', x: sweep, y: normalised(r.hessianClipped), dash: 'dash' },
+  ], { xTitle: 'x₂' }),
+})), { columns: 2, height: 760, title: `x₂ component of the update, each curve divided by its peak (λ = ${lambda})` }));
+nl.table(sweepResults.map((r) => ({
+  relaxation: r.label,
+  'peak |gradient|': peak(r.gradient),
+  '|gradient| at x₂ = −4': Math.abs(r.gradient[0]),
+  'peak |NL-Fisher|': peak(r.fisher),
+  'peak |NL-Hessian|': peak(r.hessian),
+  'peak |NL-Hessian, clipped|': peak(r.hessianClipped),
+})), 'scales of the curves above');
+
+// %% [markdown]
+// What to see: the loss is flat at x₂ = 0 (right order) and rises once x₂ passes a neighbour. The
+// plain gradient of the sorting networks is largest near the two neighbours and then *vanishes* as
+// x₂ moves away — at x₂ = −4 it is a few percent of its peak (table), although the ranking is as
+// wrong as it gets — while NeuralSort and SoftSort keep a nearly constant gradient. The Fisher Newton loss divides g by λ + ‖g‖², which evens out its magnitude: large where
+// g is small, capped where g is large. The Hessian Newton loss divides by the curvature: where the
+// loss is convex it takes longer steps along flat stretches, but where the Hessian is indefinite
+// `(H + λI)⁻¹ g` can point *uphill* (sign flips and spikes of the solid NL-Hessian curve where an
+// eigenvalue of H crosses −λ); clipping negative curvature keeps a descent direction. In training
+// the paper averages the Hessian over a batch, which smooths this out.
+//
+// ## The loss landscape over two scores, and the quadratic a Newton loss puts in its place
+// Three items with true order 0 < 1 < 2; the third score is fixed at 0 and the first two are free,
+// so the loss is a function of (x₀, x₁). At a wrong ranking y₀ = (0.8, −0.6) the Hessian Newton
+// step is `z* = y₀ − (H + λI)⁻¹ g` (λ = 0.1, curvature of this one sample). The Newton loss is the
+// local quadratic model `l(y₀) + gᵀd + ½ dᵀ(H + λI)d` (same gradient and curvature at y₀), which has
+// its stationary point at z*, and in practice is written `½‖z* − y‖²` with z* held constant.
+
+// %%
+const grid = linspace(-3, 3, smoke ? 25 : 61);
+const start = [0.8, -0.6];
+const landscapeMethods: { label: string; relax: nl.Relaxation }[] = [
+  { label: 'NeuralSort τ = 1', relax: nl.makeRelaxation('neuralsort', { tau: 1 }) },
+  { label: 'logistic DSN s = 5', relax: nl.makeRelaxation('logistic', { steepness: 5 }) },
+];
+const gridPoints = tf.tensor2d(grid.flatMap((b) => grid.map((a) => [a, b]))); // row-major: x₁ = b (rows), x₀ = a (columns)
+const gridTargets = tf.tensor2d(grid.flatMap(() => grid.map(() => [0, 1, 2])));
+const oneTarget = tf.tensor2d([[0, 1, 2]]);
+/** Per-sample loss of the two free scores (x₀, x₁), the third fixed at 0, true order 0 < 1 < 2. */
+const twoScoreLoss = (relax: nl.Relaxation, targets: tf.Tensor2D): nl.PerSampleLoss => {
+  const loss = nl.rankingLossPerSample(relax, targets);
+  return (y) => tf.tidy(() => loss(tf.concat([y, tf.zeros([y.shape[0], 1])], 1) as tf.Tensor2D));
+};
+const landscapePanels: { title: string; figure: nl.Figure }[] = [];
+const landscapeRows: Record<string, unknown>[] = [];
+for (const m of landscapeMethods) {
+  const surface = tf.tidy(() => Array.from(twoScoreLoss(m.relax, gridTargets)(gridPoints).dataSync()));
+  const y0 = tf.tensor2d([start]);
+  const one = twoScoreLoss(m.relax, oneTarget);
+  const l0 = tf.tidy(() => one(y0).dataSync()[0]);
+  const g = Array.from(nl.perSampleGradients(y0, one).dataSync());
+  const h = Array.from(nl.perSampleHessians(y0, one).dataSync()); // [[h00, h01], [h10, h11]]
+  const step = nl.newtonStep(y0, one, { variant: 'hessian', lambda: lambda });
+  const z = Array.from(step.target.dataSync());
+  const quadratic = (a: number, b: number): number => {
+    const d0 = a - start[0];
+    const d1 = b - start[1];
+    return l0 + g[0] * d0 + g[1] * d1 + 0.5 * ((h[0] + lambda) * d0 * d0 + 2 * h[1] * d0 * d1 + (h[3] + lambda) * d1 * d1);
+  };
+  const rowsOf = (f: (a: number, b: number) => number): number[][] => grid.map((b) => grid.map((a) => f(a, b)));
+  const marked = (figure: nl.Figure): nl.Figure => {
+    figure.data.push({ type: 'scatter', mode: 'lines+markers', x: [start[0], z[0]], y: [start[1], z[1]], showlegend: false, marker: { color: ['white', 'red'], size: 9, line: { color: 'black', width: 1 } }, line: { color: 'black', dash: 'dot' } });
+    return figure;
+  };
+  landscapePanels.push(
+    { title: `${m.label}: loss`, figure: marked(nl.contourFigure(grid, grid, grid.map((_, row) => surface.slice(row * grid.length, (row + 1) * grid.length)))) },
+    { title: 'quadratic model (H + λI)', figure: marked(nl.contourFigure(grid, grid, rowsOf(quadratic))) },
+    { title: 'Newton loss ½‖z* − y‖²', figure: marked(nl.contourFigure(grid, grid, rowsOf((a, b) => 0.5 * ((a - z[0]) ** 2 + (b - z[1]) ** 2)))) },
+  );
+  const lossAfter = (options: nl.NewtonOptions): string => {
+    const target = nl.newtonTarget(y0, one, options);
+    const after = tf.tidy(() => one(target).dataSync()[0]);
+    const at = Array.from(target.dataSync()).map((v) => v.toFixed(2)).join(', ');
+    target.dispose();
+    return `${after.toFixed(3)} at (${at})`;
+  };
+  landscapeRows.push({
+    relaxation: m.label,
+    'loss at y₀': l0,
+    'gradient g': g.map((v) => v.toFixed(3)).join(', '),
+    'Hessian eigenvalues': Array.from(nl.symmetricEigen(Float64Array.from(h), 2).values, (v) => v.toFixed(3)).join(', '),
+    [`loss at z* (λ = ${lambda}, as drawn)`]: lossAfter({ variant: 'hessian', lambda: lambda }),
+    [`… λ = ${lambda}, negative curvature clipped`]: lossAfter({ variant: 'hessian', lambda: lambda, indefinite: 'clip' }),
+    '… λ = 1': lossAfter({ variant: 'hessian', lambda: 1 }),
+  });
+  tf.dispose([y0, step.loss, step.target]);
+}
+nl.show(nl.panelsFigure(landscapePanels, { columns: 3, height: 760, title: 'x₀ (horizontal) and x₁ (vertical); white: y₀, red: the Newton target z*' }));
+nl.table(landscapeRows, `one Hessian Newton step from y₀ = (${start.join(', ')})`);
+
+// %% [markdown]
+// What to see: the ranking loss is small in the wedge x₀ < x₁ < 0 (the right order) and has
+// plateaus and ridges elsewhere — far from the decision boundaries it is almost flat (vanishing
+// gradients), near them it bends sharply. The quadratic model matches the loss's slope and
+// curvature at y₀ only, and the Newton loss replaces the whole landscape by a round bowl centred at
+// z*: regressing the network onto z* asks for one step scaled by the curvature. For NeuralSort the
+// Hessian at y₀ is positive definite, the model is a bowl, and the step lands near the right order
+// with a much lower loss. For the logistic network it is indefinite (one eigenvalue below −λ): the
+// model is a saddle (hyperbolic level sets), z* is its saddle point, and the step with λ = 0.1 goes
+// far *uphill* (table; z* lies outside the plotted square). Clipping the negative curvature makes
+// the direction a descent direction, but along the clipped direction the curvature is then only
+// λ = 0.1, so the step is ten times the gradient there and overshoots just as far; λ = 1 takes a
+// moderate step that lowers the loss. λ is not only a regulariser: it decides whether the Newton
+// loss helps at all, which is why the paper sweeps it.
+//
+// ## Eigenvalues of the batch Hessian: why λ > 0
+// Every relaxation here is shift invariant, `P(x + c·1) = P(x)`, so the loss is constant along the
+// all-ones direction: `H̄ 1 = 0`, and `H̄` is singular. It can also be indefinite. Below, the
+// eigenvalues of the batch-mean Hessian `H̄ = mean_i ∇² l_i` for a batch of random scores and orders.
+
+// %%
+const rng = new nl.Rng(7);
+const eigenBatch = smoke ? 20 : 100;
+const eigenPanels: { title: string; figure: nl.Figure }[] = [];
+const eigenRows: Record<string, unknown>[] = [];
+for (const n of smoke ? [5] : [5, 10]) {
+  const batchScores = tf.tensor2d(rng.fillNormal(new Float32Array(eigenBatch * n)), [eigenBatch, n]);
+  const batchTargets = tf.tensor2d(Float32Array.from({ length: eigenBatch * n }, () => rng.uniform()), [eigenBatch, n]);
+  const series: nl.Series[] = [];
+  for (const m of sweepMethods) {
+    const loss = nl.rankingLossPerSample(m.relax, batchTargets);
+    const mean = nl.meanHessian(batchScores, loss);
+    const { values, vectors } = nl.symmetricEigen(Float64Array.from(mean.dataSync()), n);
+    mean.dispose();
+    const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
+    series.push({ name: m.label, x: order.map((_, k) => k + 1), y: order.map((k) => values[k]), mode: 'lines+markers' });
+    const nearest = order.reduce((best, k) => (Math.abs(values[k]) < Math.abs(values[best]) ? k : best), order[0]);
+    let alignment = 0;
+    for (let i = 0; i < n; i++) alignment += vectors[i * n + nearest] / Math.sqrt(n);
+    eigenRows.push({
+      n: n,
+      relaxation: m.label,
+      'smallest eigenvalue': values[order[0]],
+      'largest eigenvalue': values[order[n - 1]],
+      'eigenvalue nearest 0': values[nearest],
+      '|cos(its eigenvector, 1)|': Math.abs(alignment),
+    });
+  }
+  eigenPanels.push({ title: `n = ${n}`, figure: nl.lineFigure(series, { xTitle: 'eigenvalue index (ascending)', yTitle: 'eigenvalue of H̄' }) });
+  tf.dispose([batchScores, batchTargets]);
+}
+nl.show(nl.panelsFigure(eigenPanels, { height: 400, title: `eigenvalues of the batch-mean Hessian, ${eigenBatch} random samples` }));
+nl.table(eigenRows, 'the zero eigenvalue belongs to the all-ones direction');
+const indefinite = eigenRows.filter((row) => (row['smallest eigenvalue'] as number) < -1e-4);
+nl.markdown(indefinite.length === 0
+  ? 'In this batch every batch-mean Hessian is positive semidefinite (up to float32 noise).'
+  : `Indefinite in this batch: ${indefinite.map((row) => `${row.relaxation} (n = ${row.n}, smallest eigenvalue ${(row['smallest eigenvalue'] as number).toPrecision(2)})`).join('; ')}.`);
+
+// %% [markdown]
+// What to see: each spectrum contains one eigenvalue at 0 (to float32 precision) whose eigenvector
+// is the all-ones direction (|cos| = 1 in the table): moving every score by the same amount changes
+// nothing, so `H̄` cannot be inverted and the Newton step `(H̄ + λI)⁻¹ g` needs λ > 0. NeuralSort's and
+// SoftSort's batch Hessians are otherwise positive semidefinite; the sorting networks' can reach
+// below zero even after averaging over the batch (the line under the table names them for this
+// batch). The Cauchy network is the typical case: its heavy tails make the loss of a wrongly ordered
+// pair grow only like log|u| with their distance u, a concave function. Then λ must exceed the most
+// negative eigenvalue for `H̄ + λI` to be positive definite (or the negative part is clipped, the
+// `indefinite: 'clip'` option). The scales differ by orders of magnitude between relaxations, which
+// is why the paper tunes λ per method.
+
+// %%
+tf.dispose([scores, hard, sweepScores, sweepTargets, gridPoints, gridTargets, oneTarget]);
