@@ -25,8 +25,8 @@ export type ComparatorSigmoid = (typeof COMPARATOR_SIGMOIDS)[number];
 export type ComparatorWeights = (u: tf.Tensor) => [keep: tf.Tensor, take: tf.Tensor];
 
 /**
- * The weights [σ(−u), σ(u)] of sigmoid `name`, steepness (and ART λ) included. Both are computed
- * from σ directly (never one as 1 minus the other), so the small one keeps its relative precision.
+ * The weights [σ(−u), σ(u)] of sigmoid `name`, steepness (and ART λ) included. The smaller of the
+ * two is always computed directly, never as 1 minus the larger, so it keeps its relative precision.
  */
 export function comparatorWeights(name: ComparatorSigmoid, steepness: number, artLambda: number): ComparatorWeights {
   switch (name) {

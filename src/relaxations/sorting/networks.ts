@@ -31,10 +31,11 @@ export function oddEvenLayers(n: number): NetworkLayer[] {
 
 /**
  * Bitonic network on n wires: the bitonic sorter on N = 2^⌈log₂ n⌉ wires whose top N − n wires are
- * virtual; diffsort drops every comparator that touches a virtual wire (an identity on the real
- * one), and so do we. For some n that is not a sorting network any more (among n ≤ 70: 22, 38,
- * 42–46, 54, 70); `sortingNetwork` checks and refuses those (see `zeroOneCounterexample`). Blocks b = 0..log₂N − 1, each with b + 1 layers of distance m = 2^(b − l);
+ * virtual. Blocks b = 0..log₂N − 1, each with b + 1 layers of comparator distance m = 2^(b − l);
  * comparators inside odd-numbered runs of 2^(b+1) wires sort descending (min on the higher wire).
+ * diffsort drops every comparator that touches a virtual wire (an identity on the real one), and so
+ * do we. For some n the result is not a sorting network any more (among n ≤ 70: 22, 38, 42–46, 54,
+ * 70); `sortingNetwork` checks each n once and refuses those (see `zeroOneCounterexample`).
  */
 export function bitonicLayers(n: number): NetworkLayer[] {
   const blocks = Math.ceil(Math.log2(n));

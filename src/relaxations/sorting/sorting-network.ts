@@ -7,7 +7,11 @@ import { SORTING_NETWORKS, networkTensors, type SortingNetworkType } from './net
 import { assertBatchOfVectors, assertFloat, assertOneOf, assertPositive } from './validate';
 
 export interface SortingNetworkOptions {
-  /** 'odd_even' (n layers) or 'bitonic' (⌈log₂ n⌉(⌈log₂ n⌉ + 1)/2 layers; any n). */
+  /**
+   * 'odd_even' (n layers) or 'bitonic' (⌈log₂ n⌉(⌈log₂ n⌉ + 1)/2 layers; n that is not a power of
+   * two is padded with virtual wires as in diffsort, and the few n where that does not sort, e.g.
+   * 22, are refused with an error).
+   */
   network: SortingNetworkType;
   /** The relaxed step σ of each comparator: see `comparator-sigmoids.ts`. */
   sigmoid: ComparatorSigmoid;
