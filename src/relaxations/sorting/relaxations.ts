@@ -93,7 +93,7 @@ export function makeRelaxation(name: RelaxationName, params: RelaxationParams = 
  * API: `scores ↦ rankingLoss(relax(scores), groundTruthPermutation(targets))` [B]. Sample b's loss
  * depends on row b of the scores only.
  *
- * Example: `newtonLoss(rankingLossPerSample(makeRelaxation('neuralsort'), targets), scores, options)`.
+ * Example: `newtonLoss(scores, rankingLossPerSample(makeRelaxation('neuralsort'), targets), { variant: 'hessian', lambda: 0.1 })`.
  *
  * @param targets [B, n], finite; the caller keeps ownership and must keep it alive while the loss is used.
  */
