@@ -72,12 +72,103 @@ test('wasm conv2d gradient kernels leak no tensors and reject NCHW clearly', asy
 
 test('installWasmTrainingKernels is idempotent and touches only the wasm backend', async () => {
   await initBackend('wasm');
+  const kernels = (backend: string) => WASM_TRAINING_KERNELS.map((name) => tf.getKernel(name, backend));
+  const [cpuBefore, wasmBefore] = [kernels('cpu'), kernels('wasm')];
   installWasmTrainingKernels();
   assert.ok(wasmTrainingKernelsInstalled());
-  for (const config of WASM_TRAINING_KERNELS) {
-    const cpuKernel = tf.getKernel(config.kernelName, 'cpu');
-    assert.notEqual(cpuKernel?.kernelFunc, config.kernelFunc, config.kernelName);
+  assert.deepEqual(kernels('wasm'), wasmBefore);
+  assert.deepEqual(kernels('cpu'), cpuBefore);
+  for (const [i, name] of WASM_TRAINING_KERNELS.entries()) assert.notEqual(wasmBefore[i]?.kernelFunc, cpuBefore[i]?.kernelFunc, name);
+});
+
+/** Runs `compute` on cpu, then on wasm, and checks the wasm results equal the cpu ones. */
+async function sameOnWasmAsCpu(compute: () => tf.Tensor[], tolerance = 1e-5): Promise<void> {
+  await initBackend('cpu');
+  const expected = tf.tidy(() => compute().map((t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) })));
+  await initBackend('wasm');
+  const before = tf.memory().numTensors;
+  const actual = tf.tidy(() => compute().map((t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) })));
+  assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+  assert.equal(actual.length, expected.length);
+  for (const [i, e] of expected.entries()) {
+    assert.deepEqual(actual[i].shape, e.shape, `result ${i} shape`);
+    assert.equal(actual[i].dtype, e.dtype, `result ${i} dtype`);
+    const error = relativeError(actual[i].values, e.values);
+    assert.ok(error <= tolerance, `result ${i}: relative error ${error}`);
   }
+}
+
+const randomTensor = (rng: Rng, shape: number[]): tf.Tensor => tf.tensor(rng.fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))), shape);
+
+test('wasm Transpose equals cpu for every permutation kind, float32, int32 and bool', async () => {
+  await sameOnWasmAsCpu(() => {
+    const rng = new Rng(3);
+    const x4 = randomTensor(rng, [3, 5, 7, 4]);
+    const out = [
+      tf.transpose(randomTensor(rng, [37, 70])),
+      tf.transpose(randomTensor(rng, [100, 33])),
+      ...[[3, 1, 2, 0], [1, 2, 0, 3], [0, 2, 1, 3], [0, 3, 1, 2], [2, 0, 3, 1], [0, 1, 2, 3]].map((perm) => tf.transpose(x4, perm)),
+      tf.transpose(randomTensor(rng, [2, 1, 6, 1, 5]), [4, 3, 1, 0, 2]),
+      tf.transpose(randomTensor(rng, [4, 3, 2, 3, 2]), [1, 0, 4, 3, 2]),
+      tf.transpose(tf.tensor3d(Array.from({ length: 60 }, (_, i) => i * 7 - 100), [3, 4, 5], 'int32'), [2, 0, 1]),
+      tf.transpose(tf.greater(randomTensor(rng, [6, 9]), 0)),
+      tf.transpose(randomTensor(rng, [1, 1])),
+    ];
+    return out;
+  }, 0);
+});
+
+test('wasm Sum and Mean equal cpu over leading, inner and mixed axes, with and without keepDims', async () => {
+  await sameOnWasmAsCpu(() => {
+    const rng = new Rng(4);
+    const x = randomTensor(rng, [6, 5, 7, 8]);
+    const out: tf.Tensor[] = [];
+    for (const axes of [[0], [0, 1], [0, 1, 2], [1, 0], [3], [1, 2], [0, 2], [0, 1, 2, 3], [-4, -3]]) {
+      for (const keepDims of [false, true]) out.push(tf.sum(x, axes, keepDims), tf.mean(x, axes, keepDims));
+    }
+    out.push(tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), 0));
+    return out;
+  });
+});
+
+test('wasm BatchMatMul with transposed operands equals cpu (2-D, batched, broadcast batch)', async () => {
+  await sameOnWasmAsCpu(() => {
+    const rng = new Rng(5);
+    const out: tf.Tensor[] = [];
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const a2 = randomTensor(rng, ta ? [33, 20] : [20, 33]);
+      const b2 = randomTensor(rng, tb ? [17, 33] : [33, 17]);
+      out.push(tf.matMul(a2, b2, ta, tb));
+      const a3 = randomTensor(rng, ta ? [4, 9, 6] : [4, 6, 9]);
+      const b3 = randomTensor(rng, tb ? [1, 5, 9] : [1, 9, 5]);
+      out.push(tf.matMul(a3, b3, ta, tb));
+    }
+    return out;
+  }, 1e-5);
+});
+
+test('wasm MaxPoolGrad equals cpu: 2×2/2 valid, 3×3/2 padded, same, odd sizes, ties after ReLU', async () => {
+  await sameOnWasmAsCpu(() => {
+    const rng = new Rng(6);
+    const cases: [number[], number | [number, number], number | [number, number], 'valid' | 'same' | number][] = [
+      [[2, 8, 12, 3], 2, 2, 'valid'],
+      [[2, 9, 11, 3], 2, 2, 'valid'],
+      [[2, 12, 12, 4], 3, 2, 1],
+      [[1, 7, 9, 2], 3, 2, 'same'],
+      [[1, 6, 6, 2], [2, 3], [1, 2], 'valid'],
+    ];
+    const grads = cases.map(([shape, filter, stride, pad]) => {
+      const x = tf.relu(randomTensor(rng, shape)) as tf.Tensor4D; // ReLU: many windows are all 0 (ties)
+      const r = randomTensor(rng, tf.maxPool(x, filter, stride, pad).shape);
+      return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(r, tf.maxPool(v as tf.Tensor4D, filter, stride, pad))))(x);
+    });
+    // Windows of −∞ (no maximum: no gradient), with NaN (skipped), all NaN, and ordinary ones.
+    const [inf, nan] = [-Infinity, NaN];
+    const special = tf.tensor4d([inf, inf, nan, 1, inf, inf, 2, nan, 3, 0, nan, nan, 0, 3, nan, nan], [1, 4, 4, 1]);
+    const dy = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    const dx = tf.engine().runKernel('MaxPoolGrad', { dy, input: special, output: tf.maxPool(special, 2, 2, 'valid') }, { filterSize: 2, strides: 2, pad: 'valid' });
+    return [...grads, dx as tf.Tensor];
+  }, 1e-6); // overlapping windows add in another order; a wrong tie would be off by O(1)
 });
 
 test('wasm index kernels: gather gradient (UnsortedSegmentSum) and float oneHot equal cpu', async () => {

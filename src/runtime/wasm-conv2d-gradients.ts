@@ -11,11 +11,15 @@
  * - filter gradient: df[i,j,c,c'] = Σ_{b,o,q} x[b, i − p + o·s, j − p + q·s, c] dy[b,o,q,c'], i.e. a
  *   conv of xᵀ = x as [c, H, W, b] (input channels become the batch, the batch becomes channels)
  *   with dyᵀ = dy as [o, q, b, c'] as the filter, dilated by s, stride 1, giving [c, K, K, c'].
+ *   For few input taps (K·K·C ≤ 256: a first layer on images) one GEMM is faster:
+ *   df as [(i,j,c), c'] = T · dy as [(b,o,q), c'], where T[(i,j,c), (b,o,q)] = x[b, i − p + o·s, j − p + q·s, c]
+ *   (0 in the padding) is written in JS straight from x.
  *
  * The kernel functions call public tf ops; inside a kernel they run on the wasm backend, are not
  * recorded on the gradient tape, and intermediates are freed by `tf.tidy`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { allocate, floatView } from './wasm-heap';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 interface BackpropAttrs {
@@ -45,11 +49,12 @@ function conv2dBackpropInput(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.N
 }
 
 /** df for y = conv2d(x, filter): inputs { x, dy }, attrs { filterShape, strides, pad, dataFormat }. */
-function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.Tensor {
+function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: tf.KernelBackend }): tf.Tensor {
   const x = args.inputs.x as tf.Tensor4D;
   const dy = args.inputs.dy as tf.Tensor4D;
   const attrs = args.attrs as unknown as BackpropAttrs & { filterShape: [number, number, number, number] };
   const info = convInfo('Conv2DBackpropFilter', attrs, x.shape, attrs.filterShape);
+  if (info.filterHeight * info.filterWidth * info.inChannels <= MAX_TAPS) return filterGradientByTaps(x, dy, info, args.backend);
   return tf.tidy(() => {
     const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw, padInfo } = info;
     const [outHeight, outWidth] = [dy.shape[1], dy.shape[2]];
@@ -59,6 +64,44 @@ function conv2dBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.
     const dyAsFilter = tf.transpose(dy, [1, 2, 0, 3]);
     const grad = tf.conv2d(padded, dyAsFilter, 1, padding, 'NHWC', [sh, sw]);
     return tf.transpose(grad, [1, 2, 0, 3]);
+  });
+}
+
+const MAX_TAPS = 256;
+
+/** df = T · dy (see the header), for filters with few taps K·K·C. */
+function filterGradientByTaps(x: tf.Tensor4D, dy: tf.Tensor4D, info: Conv2DInfo, backend: tf.KernelBackend): tf.Tensor {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const taps = filterHeight * filterWidth * inChannels;
+  const columns = batchSize * outHeight * outWidth;
+  const tapsInfo = allocate(backend, [taps, columns], 'float32');
+  const [source, target] = [floatView(backend, x), floatView(backend, tapsInfo)];
+  for (let i = 0; i < filterHeight; i++) {
+    for (let j = 0; j < filterWidth; j++) {
+      for (let c = 0; c < inChannels; c++) {
+        let t = ((i * filterWidth + j) * inChannels + c) * columns;
+        for (let b = 0; b < batchSize; b++) {
+          for (let o = 0; o < outHeight; o++) {
+            const h = o * strideHeight + i - info.padInfo.top;
+            if (h < 0 || h >= inHeight) {
+              target.fill(0, t, t + outWidth);
+              t += outWidth;
+              continue;
+            }
+            const rowBase = (b * inHeight + h) * inWidth;
+            for (let q = 0; q < outWidth; q++, t++) {
+              const w = q * strideWidth + j - info.padInfo.left;
+              target[t] = w >= 0 && w < inWidth ? source[(rowBase + w) * inChannels + c] : 0;
+            }
+          }
+        }
+      }
+    }
+  }
+  return tf.tidy(() => {
+    const tapMatrix = tf.engine().makeTensorFromTensorInfo(tapsInfo);
+    const grad = tf.matMul(tapMatrix, tf.reshape(dy, [columns, dy.shape[3]]));
+    return tf.reshape(grad, [filterHeight, filterWidth, inChannels, dy.shape[3]]);
   });
 }
 
