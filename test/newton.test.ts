@@ -322,6 +322,30 @@ test('trainingLoss: value L(Y) for every method, gradient of the baseline, the F
   tf.dispose([targets, y]);
 });
 
+test('inside tf.variableGrads the gradient reaches the weights through y only; the enclosing tape survives errors', () => {
+  const rng = new Rng(23);
+  const [n, d, m] = [6, 3, 4];
+  const x = tf.tensor2d(randomMatrix(rng, n, d));
+  const weights = tf.variable(tf.tensor2d(randomMatrix(rng, d, m)));
+  const targets = tf.softmax(tf.tensor2d(randomMatrix(rng, n, m))) as tf.Tensor2D;
+  const loss = softmaxCrossEntropy(targets);
+  const options: NewtonOptions = { variant: 'hessian', lambda: 0.1 };
+  const { value, grads } = tf.variableGrads(() => newtonLoss(tf.matMul(x, weights), loss, options));
+  // expected: ∂L*/∂W = xᵀ (y − z*) / N with z* computed outside any tape
+  const expected = tf.tidy(() => {
+    const y = tf.matMul(x, weights) as tf.Tensor2D;
+    const z = newtonTarget(y, loss, options);
+    return tf.matMul(x, tf.div(tf.sub(y, z), n), true, false);
+  });
+  assertClose(grads[weights.name].dataSync(), expected.dataSync(), 1e-5, '∂L*/∂W');
+  const bad: PerSampleLoss = (w) => tf.sum(w, 1, true) as unknown as tf.Tensor1D;
+  assert.throws(() => tf.grad((w: tf.Tensor) => newtonLoss(w as tf.Tensor2D, bad, options))(x), /lossPerSample\(y\) must return/);
+  const after = tf.variableGrads(() => tf.sum(tf.square(weights)) as tf.Scalar);
+  const twice = tf.mul(2, weights);
+  assertClose(after.grads[weights.name].dataSync(), twice.dataSync(), 1e-6, 'a later gradient');
+  tf.dispose([x, weights, targets, value, expected, twice, after.value, ...Object.values(grads), ...Object.values(after.grads)]);
+});
+
 // ---------- supplied curvature ----------
 
 test('supplied curvature: tensors or float64 arrays, hessianMean or hessians, losses reported', () => {

@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { hessiansByColumns, lossesAndGradients, assertPerSampleLoss } from './curvature';
 import { newtonDirections, type BatchCurvature } from './newton-directions';
 import { readArray, readOutputs, resolveNewtonOptions, type ResolvedNewtonOptions } from './validation';
+import { withoutEnclosingTape } from './without-enclosing-tape';
 import type { CurvatureEstimate, CurvatureRequest, NewtonOptions, NewtonStep, PerSampleLoss } from './types';
 
 /**
@@ -72,16 +73,20 @@ function autodiffStep(y: tf.Tensor2D, lossPerSample: PerSampleLoss, options: New
   const resolved = resolveNewtonOptions(options, caller);
   const values = readOutputs(y, caller);
   const [n, m] = y.shape;
-  if (resolved.checkPerSample) assertPerSampleLoss(y, lossPerSample);
-  // Differentiate a detached copy: the curvature is a constant of the Newton loss.
-  const detached = tf.tensor2d(values, [n, m]);
-  try {
-    const { losses, gradients } = lossesAndGradients(detached, lossPerSample, caller);
-    const hessians = resolved.variant === 'hessian' ? hessiansByColumns(detached, lossPerSample, caller) : undefined;
-    return finishStep(y, values, { n, m, losses, gradients, hessians }, resolved);
-  } finally {
-    detached.dispose();
-  }
+  // The curvature is a constant of the Newton loss: differentiate a detached copy of y, off any
+  // enclosing tape.
+  const curvature = withoutEnclosingTape((): BatchCurvature => {
+    if (resolved.checkPerSample) assertPerSampleLoss(y, lossPerSample);
+    const detached = tf.tensor2d(values, [n, m]);
+    try {
+      const { losses, gradients } = lossesAndGradients(detached, lossPerSample, caller);
+      const hessians = resolved.variant === 'hessian' ? hessiansByColumns(detached, lossPerSample, caller) : undefined;
+      return { n, m, losses, gradients, hessians };
+    } finally {
+      detached.dispose();
+    }
+  });
+  return finishStep(y, values, curvature, resolved);
 }
 
 function estimateStep(y: tf.Tensor2D, estimate: CurvatureEstimate, options: NewtonOptions, caller: string): NewtonStep {
