@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, relativeError, Rng, installWasmTrainingKernels, wasmTrainingKernelsInstalled, WASM_TRAINING_KERNELS } from '../src/index';
+import { initBackend, relativeError, Rng, installWasmTrainingKernels, wasmTrainingKernelsInstalled, WASM_TRAINING_KERNELS, fourDigitCnn, resnet18Trunk, Adam } from '../src/index';
 
 type Padding = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 interface ConvCase {
@@ -22,6 +22,11 @@ const CONV_CASES: ConvCase[] = [
   { x: [2, 8, 8, 2], filter: [3, 2, 2, 3], strides: [1, 2], pad: [[0, 0], [1, 0], [0, 2], [0, 0]] },
   { x: [2, 6, 7, 5], filter: [1, 1, 5, 3], strides: 1, pad: 'valid' },
   { x: [1, 12, 12, 3], filter: [4, 4, 3, 2], strides: 3, pad: 'same' },
+  // K·K·C > 256: the filter gradient takes the batch-as-channels convolution instead of the tap GEMM
+  { x: [3, 9, 13, 32], filter: [3, 3, 32, 8], strides: 1, pad: 'same' },
+  { x: [2, 11, 10, 16], filter: [5, 5, 16, 4], strides: 1, pad: 'valid' },
+  { x: [2, 11, 9, 30], filter: [3, 3, 30, 5], strides: 2, pad: 'same' },
+  { x: [2, 10, 10, 12], filter: [5, 5, 12, 3], strides: 2, pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
 ];
 
 /** Gradients of Σ r ⊙ conv2d(x, f) with respect to x and f, computed on the active backend. */
@@ -55,11 +60,12 @@ test('wasm conv2d gradients equal the cpu backend within 1e-4 over strides, padd
 
 test('wasm conv2d gradient kernels leak no tensors and reject NCHW clearly', async () => {
   await initBackend('wasm');
-  const c = CONV_CASES[3];
-  convGradients(c, 0);
-  const count = tf.memory().numTensors;
-  for (let i = 0; i < 3; i++) convGradients(c, i);
-  assert.equal(tf.memory().numTensors, count);
+  for (const c of [CONV_CASES[3], CONV_CASES[10]]) {
+    convGradients(c, 0);
+    const count = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) convGradients(c, i);
+    assert.equal(tf.memory().numTensors, count);
+  }
   tf.tidy(() => {
     const dy = tf.ones([1, 2, 4, 4]);
     const filter = tf.ones([3, 3, 2, 2]) as tf.Tensor4D;
@@ -189,4 +195,36 @@ test('wasm index kernels: gather gradient (UnsortedSegmentSum) and float oneHot 
   assert.deepEqual(expected[0], [2, 0.5, -2, 4, 4, 0]);
   assert.deepEqual(expected[1], [4, 5, 0, 2]);
   assert.deepEqual(expected[3], [2, 2, 3]);
+});
+
+test('a full training step (forward, backward, Adam) on wasm: tensor count flat over 20 steps, loss falls', async () => {
+  await initBackend('wasm');
+  const rng = new Rng(9);
+  const cnn = fourDigitCnn({ width: 0.25, downscale: 2, seed: 1 });
+  const trunk = resnet18Trunk({ width: 0.125, gridSize: 4, seed: 1 });
+  const models = [
+    { model: cnn, input: tf.clipByValue(randomTensor(rng, [4, 5, 14, 56]), 0, 1), apply: (x: tf.Tensor) => cnn.apply(x) },
+    { model: trunk, input: randomTensor(rng, [3, 32, 32, 3]), apply: (x: tf.Tensor) => trunk.apply(x, { training: true }) },
+  ];
+  for (const { model, input, apply } of models) {
+    const target = tf.tidy(() => tf.add(apply(input), 1));
+    const adam = new Adam(model.variables, { learningRate: 1e-2 });
+    const names = Object.keys(model.variables);
+    const variables = names.map((name) => model.variables[name]);
+    const step = (): number =>
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => tf.mean(tf.squaredDifference(apply(input), target)) as tf.Scalar, variables);
+        adam.applyGradients(Object.fromEntries(names.map((name, i) => [name, grads[variables[i].name]])));
+        return value.dataSync()[0];
+      });
+    const first = step();
+    const count = tf.memory().numTensors;
+    let last = first;
+    for (let i = 0; i < 20; i++) last = step();
+    assert.equal(tf.memory().numTensors, count, 'tensors leaked by a training step');
+    assert.ok(last < 0.5 * first, `loss ${first} → ${last}`);
+    adam.dispose();
+    model.dispose();
+    tf.dispose([input, target]);
+  }
 });
