@@ -26,6 +26,14 @@ const nb = await nl.setupNotebook();
 const smoke = nb.preset === 'smoke';
 /** Rows of a [B, n, n] tensor's sample b as nested arrays. */
 const matrixOf = (p: tf.Tensor3D, b = 0): number[][] => (p.arraySync() as number[][][])[b];
+/** Panels of line plots with the same series: one legend entry per series (colours already match). */
+const sharedLegend = (figure: nl.Figure, seriesPerPanel: number): nl.Figure => {
+  figure.data.forEach((trace, k) => {
+    if (k >= seriesPerPanel) trace.showlegend = false;
+  });
+  figure.layout.margin = { l: 60, r: 20, t: 130, b: 50 }; // room for the legend above the panel titles
+  return figure;
+};
 
 // %% [markdown]
 // ## The comparator sigmoids
@@ -44,13 +52,13 @@ const sigmoidCurves = nl.COMPARATOR_SIGMOIDS.map((sigmoid) => {
   tf.dispose([twoScores, permutation, sorted]);
   return { sigmoid: sigmoid, values: values };
 });
-nl.show(nl.panelsFigure([
+nl.show(sharedLegend(nl.panelsFigure([
   { title: 'σ(u), steepness 10', figure: nl.lineFigure(sigmoidCurves.map((c) => ({ name: c.sigmoid, x: us, y: c.values })), { xTitle: 'u = x_hi − x_lo' }) },
   {
     title: 'tail σ(−|u|) on a log scale',
     figure: nl.lineFigure(sigmoidCurves.map((c) => ({ name: c.sigmoid, x: us.filter((u) => u < 0), y: c.values.filter((_, k) => us[k] < 0) })), { xTitle: 'u', logY: true }),
   },
-], { height: 380, title: 'the six comparator sigmoids of sortingNetwork' }));
+], { height: 400, title: 'the six comparator sigmoids of sortingNetwork' }), nl.COMPARATOR_SIGMOIDS.length));
 
 // %% [markdown]
 // What to see: all six rise from 0 to 1 with slope ~steepness at u = 0, but their tails differ by
@@ -142,43 +150,48 @@ const sweepResults = sweepMethods.map((m) => {
   return result;
 });
 const peak = (values: number[]): number => Math.max(1e-30, ...values.map(Math.abs));
-const normalised = (values: number[]): number[] => values.map((v) => v / peak(values));
-nl.show(nl.panelsFigure(sweepResults.map((r) => ({
-  title: r.label,
-  figure: nl.lineFigure([
+const typical = (values: number[]): number => Math.max(1e-30, values.map(Math.abs).sort((a, b) => a - b)[Math.floor(0.9 * (values.length - 1))]);
+const normalised = (values: number[]): number[] => values.map((v) => v / typical(values));
+nl.show(sharedLegend(nl.panelsFigure(sweepResults.map((r) => {
+  const figure = nl.lineFigure([
     { name: 'loss (scaled)', x: sweep, y: normalised(r.loss), dash: 'dot' },
     { name: 'gradient ∂l/∂x₂', x: sweep, y: normalised(r.gradient) },
     { name: 'NL-Fisher', x: sweep, y: normalised(r.fisher) },
     { name: 'NL-Hessian', x: sweep, y: normalised(r.hessian) },
     { name: 'NL-Hessian, clipped', x: sweep, y: normalised(r.hessianClipped), dash: 'dash' },
-  ], { xTitle: 'x₂' }),
-})), { columns: 2, height: 760, title: `x₂ component of the update, each curve divided by its peak (λ = ${lambda})` }));
+  ], { xTitle: 'x₂' });
+  figure.layout.yaxis = { range: [-1.5, 1.5] };
+  return { title: r.label, figure: figure };
+}), { columns: 2, height: 800, title: `x₂ component of the update, each curve in units of its typical magnitude (λ = ${lambda})` }), 5));
 nl.table(sweepResults.map((r) => ({
   relaxation: r.label,
-  'peak |gradient|': peak(r.gradient),
+  'gradient: typical | peak': `${typical(r.gradient).toPrecision(3)} | ${peak(r.gradient).toPrecision(3)}`,
   '|gradient| at x₂ = −4': Math.abs(r.gradient[0]),
-  'peak |NL-Fisher|': peak(r.fisher),
-  'peak |NL-Hessian|': peak(r.hessian),
-  'peak |NL-Hessian, clipped|': peak(r.hessianClipped),
-})), 'scales of the curves above');
+  'NL-Fisher: typical | peak': `${typical(r.fisher).toPrecision(3)} | ${peak(r.fisher).toPrecision(3)}`,
+  'NL-Hessian: typical | peak': `${typical(r.hessian).toPrecision(3)} | ${peak(r.hessian).toPrecision(3)}`,
+  'NL-Hessian, clipped: typical | peak': `${typical(r.hessianClipped).toPrecision(3)} | ${peak(r.hessianClipped).toPrecision(3)}`,
+})), 'scales of the curves above (typical = 90th percentile of |value|)');
 
 // %% [markdown]
 // What to see: the loss is flat at x₂ = 0 (right order) and rises once x₂ passes a neighbour. The
 // plain gradient of the sorting networks is largest near the two neighbours and then *vanishes* as
 // x₂ moves away — at x₂ = −4 it is a few percent of its peak (table), although the ranking is as
-// wrong as it gets — while NeuralSort and SoftSort keep a nearly constant gradient. The Fisher Newton loss divides g by λ + ‖g‖², which evens out its magnitude: large where
-// g is small, capped where g is large. The Hessian Newton loss divides by the curvature: where the
-// loss is convex it takes longer steps along flat stretches, but where the Hessian is indefinite
-// `(H + λI)⁻¹ g` can point *uphill* (sign flips and spikes of the solid NL-Hessian curve where an
-// eigenvalue of H crosses −λ); clipping negative curvature keeps a descent direction. In training
-// the paper averages the Hessian over a batch, which smooths this out.
+// wrong as it gets — while NeuralSort and SoftSort keep a nearly constant gradient. The logistic
+// network's loss is a staircase: flat plateaus joined by steep steps. The Fisher Newton loss
+// divides g by λ + ‖g‖², which evens out its magnitude: relatively large where g is small, capped
+// where g is large. The Hessian Newton loss divides by the curvature: where the loss is convex it
+// takes longer steps along flat stretches, but where the Hessian is indefinite `(H + λI)⁻¹ g` can
+// point *uphill* and explode (sign flips and spikes of the solid NL-Hessian curve where an
+// eigenvalue of H crosses −λ; see the peaks in the table); clipping negative curvature keeps a
+// descent direction of bounded size. In training the paper averages the Hessian over a batch,
+// which smooths this out.
 //
 // ## The loss landscape over two scores, and the quadratic a Newton loss puts in its place
 // Three items with true order 0 < 1 < 2; the third score is fixed at 0 and the first two are free,
 // so the loss is a function of (x₀, x₁). At a wrong ranking y₀ = (0.8, −0.6) the Hessian Newton
 // step is `z* = y₀ − (H + λI)⁻¹ g` (λ = 0.1, curvature of this one sample). The Newton loss is the
 // local quadratic model `l(y₀) + gᵀd + ½ dᵀ(H + λI)d` (same gradient and curvature at y₀), which has
-// its stationary point at z*, and in practice is written `½‖z* − y‖²` with z* held constant.
+// its stationary point at z\*, and in practice is written `½‖z* − y‖²` with z\* held constant.
 
 // %%
 const grid = linspace(-3, 3, smoke ? 25 : 61);
@@ -213,6 +226,9 @@ for (const m of landscapeMethods) {
   };
   const rowsOf = (f: (a: number, b: number) => number): number[][] => grid.map((b) => grid.map((a) => f(a, b)));
   const marked = (figure: nl.Figure): nl.Figure => {
+    figure.data[0].showscale = false; // each panel has its own scale: read the shapes
+    figure.layout.xaxis = { range: [grid[0], grid[grid.length - 1]] };
+    figure.layout.yaxis = { range: [grid[0], grid[grid.length - 1]] };
     figure.data.push({ type: 'scatter', mode: 'lines+markers', x: [start[0], z[0]], y: [start[1], z[1]], showlegend: false, marker: { color: ['white', 'red'], size: 9, line: { color: 'black', width: 1 } }, line: { color: 'black', dash: 'dot' } });
     return figure;
   };
@@ -239,7 +255,7 @@ for (const m of landscapeMethods) {
   });
   tf.dispose([y0, step.loss, step.target]);
 }
-nl.show(nl.panelsFigure(landscapePanels, { columns: 3, height: 760, title: 'x₀ (horizontal) and x₁ (vertical); white: y₀, red: the Newton target z*' }));
+nl.show(nl.panelsFigure(landscapePanels, { columns: 3, height: 760, title: 'x₀ (horizontal) and x₁ (vertical); dark = low; white: y₀, red: the Newton target z*' }));
 nl.table(landscapeRows, `one Hessian Newton step from y₀ = (${start.join(', ')})`);
 
 // %% [markdown]
@@ -247,11 +263,11 @@ nl.table(landscapeRows, `one Hessian Newton step from y₀ = (${start.join(', ')
 // plateaus and ridges elsewhere — far from the decision boundaries it is almost flat (vanishing
 // gradients), near them it bends sharply. The quadratic model matches the loss's slope and
 // curvature at y₀ only, and the Newton loss replaces the whole landscape by a round bowl centred at
-// z*: regressing the network onto z* asks for one step scaled by the curvature. For NeuralSort the
+// z\*: regressing the network onto z\* asks for one step scaled by the curvature. For NeuralSort the
 // Hessian at y₀ is positive definite, the model is a bowl, and the step lands near the right order
 // with a much lower loss. For the logistic network it is indefinite (one eigenvalue below −λ): the
-// model is a saddle (hyperbolic level sets), z* is its saddle point, and the step with λ = 0.1 goes
-// far *uphill* (table; z* lies outside the plotted square). Clipping the negative curvature makes
+// model is a saddle (hyperbolic level sets), z\* is its saddle point, and the step with λ = 0.1 goes
+// far *uphill* (table; z\* lies outside the plotted square). Clipping the negative curvature makes
 // the direction a descent direction, but along the clipped direction the curvature is then only
 // λ = 0.1, so the step is ten times the gradient there and overshoots just as far; λ = 1 takes a
 // moderate step that lowers the loss. λ is not only a regulariser: it decides whether the Newton
@@ -293,7 +309,7 @@ for (const n of smoke ? [5] : [5, 10]) {
   eigenPanels.push({ title: `n = ${n}`, figure: nl.lineFigure(series, { xTitle: 'eigenvalue index (ascending)', yTitle: 'eigenvalue of H̄' }) });
   tf.dispose([batchScores, batchTargets]);
 }
-nl.show(nl.panelsFigure(eigenPanels, { height: 400, title: `eigenvalues of the batch-mean Hessian, ${eigenBatch} random samples` }));
+nl.show(sharedLegend(nl.panelsFigure(eigenPanels, { height: 420, title: `eigenvalues of the batch-mean Hessian, ${eigenBatch} random samples` }), sweepMethods.length));
 nl.table(eigenRows, 'the zero eigenvalue belongs to the all-ones direction');
 const indefinite = eigenRows.filter((row) => (row['smallest eigenvalue'] as number) < -1e-4);
 nl.markdown(indefinite.length === 0
