@@ -1,0 +1,78 @@
+/**
+ * The losses of the shortest-path experiment, one per relaxed algorithm, in the two shapes the
+ * Newton-loss API takes:
+ * - relaxed Bellman-Ford is differentiable: a per-sample loss Y ↦ l [B] for autodiff (baseline:
+ *   backpropagate; Newton: `newtonStep` with autodiff curvature — the Hessian by 144 HVPs);
+ * - the stochastic methods estimate the loss, its gradient and (for the Hessian variant) its
+ *   batch-mean Hessian from S noisy Dijkstra solves per map: a curvature provider for
+ *   `newtonStepFromCurvature` (the baseline uses its gradients).
+ *
+ * Costs Y are `[B, m]` rows of the `g × g` grids (m = g²), targets the true paths `[B, g, g]`.
+ * The stochastic methods always subtract the unperturbed baseline (B more solves; unbiased, lower
+ * variance) and use Gaussian noise.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { CurvatureRequest, PerSampleLoss } from '../newton/index';
+import {
+  pathL1Loss,
+  pathL2SquaredLoss,
+  perturbedFenchelYoungCurvature,
+  relaxedBellmanFord,
+  smoothedLossCurvature,
+  smoothedPathCurvature,
+} from '../relaxations/shortest-path/index';
+import type { Rng } from '../runtime/random';
+import type { ShortestPathConfig, ShortestPathMethod } from './shortest-path-presets';
+
+/** Loss values `[B]`, gradients `[B, m]` and, when asked for, the batch-mean Hessian `[m, m]`. */
+export interface EstimatedCurvature {
+  losses: tf.Tensor1D;
+  gradients: tf.Tensor2D;
+  hessianMean?: tf.Tensor2D;
+}
+
+export type ShortestPathLoss =
+  | {
+      kind: 'relaxed';
+      /** l_i = loss(relaxedBellmanFord(y_i), target_i), differentiable (twice). */
+      lossPerSample(target: tf.Tensor3D): PerSampleLoss;
+    }
+  | {
+      kind: 'estimated';
+      /** Monte-Carlo estimates at costs `y` (values only; nothing flows back), noise from `rng`. */
+      estimate(y: tf.Tensor2D, target: tf.Tensor3D, rng: Rng, request: CurvatureRequest): EstimatedCurvature;
+    };
+
+/** The loss of `config.method` with its parameters (β, iterations; samples, σ). */
+export function shortestPathLoss(config: ShortestPathConfig): ShortestPathLoss {
+  const method = config.method as ShortestPathMethod;
+  const relaxed = /^rbf-(for|while)-(l1|l2)$/.exec(method);
+  if (relaxed) {
+    const options = { beta: config.beta, nIter: config.nIter, loop: relaxed[1] as 'for' | 'while' };
+    const pathLoss = relaxed[2] === 'l1' ? pathL1Loss : pathL2SquaredLoss;
+    return {
+      kind: 'relaxed',
+      lossPerSample: (target) => (y) =>
+        tf.tidy(() => pathLoss(relaxedBellmanFord(tf.reshape(y, target.shape) as tf.Tensor3D, options), target)),
+    };
+  }
+  const noise = (rng: Rng) => ({ sigma: config.sigma, samples: config.samples, rng, baseline: true });
+  switch (method) {
+    case 'ss-loss':
+      return { kind: 'estimated', estimate: (y, target, rng, request) => smoothedLossCurvature(y, target, noise(rng), request) };
+    case 'ss-algorithm':
+      return {
+        kind: 'estimated',
+        estimate: (y, target, rng, request) => smoothedPathCurvature(y, target, { ...noise(rng), loss: 'l2' }, request),
+      };
+    case 'perturbed-fy':
+      return { kind: 'estimated', estimate: (y, target, rng, request) => perturbedFenchelYoungCurvature(y, target, noise(rng), request) };
+    default:
+      throw new Error(`shortestPathLoss: unknown method '${String(config.method)}'`);
+  }
+}
+
+/** Whether `method` is a relaxed Bellman-Ford (which has β and iterations, not samples and σ). */
+export function isRelaxedMethod(method: string): boolean {
+  return method.startsWith('rbf-');
+}

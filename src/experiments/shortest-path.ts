@@ -1,0 +1,378 @@
+/**
+ * Shortest-path supervision on 12 × 12 terrain maps (the paper's Warcraft benchmark): a ResNet18
+ * trunk predicts the tile costs Y of a 96 × 96 map, a relaxed shortest-path algorithm turns them
+ * into a loss against the true path, and only the path is supervised (never the costs).
+ *
+ * One training step, for costs Y = trunk(maps) [B, m] (m = 144) and the method's loss l_i:
+ *   baseline:         follow ∇_Y L, L = mean_i l_i(y_i) (autodiff for relaxed Bellman-Ford, the
+ *                     Monte-Carlo gradient estimate for the stochastic methods);
+ *   hessian / fisher: minimise the Newton loss L*(Y) = mean_i ½‖z*_i − y_i‖², z*_i = y_i − (M + λI)⁻¹ g_i,
+ *                     M the batch-mean Hessian (autodiff, or the estimator's) or empirical Fisher;
+ * then backpropagate into the trunk and take one Adam step, lr × 0.1 after 60% and again after 80%
+ * of the epochs (the paper: 5e-4, epochs 30 and 40 of 50). Logged per step: the method's loss L,
+ * ‖∇_Y L‖ and, for the Newton losses, L*, ‖∇_Y L*‖, the eigenvalue range of M + λI (option
+ * `spectrum`) and the count of systems whose eigenvalues had to be changed (`fallbacks`).
+ *
+ * Evaluation after every epoch on the validation and test maps: Dijkstra on the predicted costs,
+ * then per split `match` (the predicted path is the stored true path, cell for cell: the paper's
+ * perfect match), `optimal` (the predicted path costs no more than the true one under the true
+ * costs, + 1e-6 relative: perfect match up to ties between equally short paths, which are common
+ * with a handful of tile costs) and `cost_ratio` (mean of true cost of predicted path / optimal
+ * cost). The reported numbers are the test metrics at the epoch with the best validation `optimal`.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { dijkstraBatch, costRatio, perfectMatch } from '../relaxations/shortest-path/index';
+import type { ShortestPathSplit } from '../data/index';
+import { resnet18Trunk, type Resnet18Trunk } from '../models/index';
+import { newtonStep, newtonStepFromCurvature, type NewtonOptions, type NewtonStep } from '../newton/index';
+import { Rng } from '../runtime/random';
+import { Adam } from './adam';
+import type { JsonValue } from './checkpoint';
+import type { Experiment, MetricRow, Trainer } from './experiment';
+import { assembleBatch, loadShortestPathData, type ShortestPathBatch, type ShortestPathData } from './shortest-path-data';
+import { isRelaxedMethod, shortestPathLoss, type ShortestPathLoss } from './shortest-path-methods';
+import {
+  SHORTEST_PATH_METHODS,
+  SHORTEST_PATH_PRESETS,
+  SHORTEST_PATH_VARIANTS,
+  type ShortestPathConfig,
+} from './shortest-path-presets';
+
+/** Maps per forward pass during evaluation and prediction. */
+const EVALUATION_BATCH = 100;
+/** Relative slack of `optimal`: cost(predicted) ≤ (1 + OPTIMAL_TOLERANCE) cost(true path). */
+const OPTIMAL_TOLERANCE = 1e-6;
+
+/** Costs and Dijkstra paths the model predicts for some maps. */
+export interface ShortestPathPrediction {
+  count: number;
+  gridSize: number;
+  /** Predicted costs `[N, g, g]`. */
+  costs: Float32Array;
+  /** Dijkstra paths on the predicted costs `[N, g, g]`, 0/1. */
+  paths: Float32Array;
+}
+
+/** A live shortest-path run: trunk, optimiser, loss and maps of one config. */
+export class ShortestPathTrainer implements Trainer {
+  readonly model: Resnet18Trunk;
+  readonly loss: ShortestPathLoss;
+  /** Steps per epoch: ⌊trainMaps / batchSize⌋ (the incomplete last batch is dropped). */
+  readonly stepsPerEpoch: number;
+  private readonly adam: Adam;
+  private epochOrder: { epoch: number; order: Int32Array } | null = null;
+
+  constructor(readonly config: ShortestPathConfig, readonly data: ShortestPathData) {
+    this.model = resnet18Trunk({ width: config.width, seed: config.seed, gridSize: data.splits.train.gridSize });
+    this.adam = new Adam(this.model.variables, { learningRate: config.lr });
+    this.loss = shortestPathLoss(config);
+    this.stepsPerEpoch = stepsPerEpoch(config);
+  }
+
+  /** Loads (or generates) the maps of `config` and builds the trainer. */
+  static create(config: ShortestPathConfig): ShortestPathTrainer {
+    return new ShortestPathTrainer(config, loadShortestPathData(config.dataDir, splitSizes(config)));
+  }
+
+  /** Training-map indices of `step` (1-based): epoch e = ⌊(step − 1) / stepsPerEpoch⌋ is a shuffle seeded by (seed, e). */
+  trainingIndices(step: number): Int32Array {
+    const epoch = Math.floor((step - 1) / this.stepsPerEpoch);
+    if (this.epochOrder?.epoch !== epoch) {
+      const order = Int32Array.from({ length: this.data.splits.train.count }, (_, i) => i);
+      new Rng(this.config.seed).fork(`epoch-${epoch}`).shuffle(order);
+      this.epochOrder = { epoch, order };
+    }
+    const start = ((step - 1) % this.stepsPerEpoch) * this.config.batchSize;
+    return this.epochOrder.order.slice(start, start + this.config.batchSize);
+  }
+
+  /** The training batch of `step` (a pure function of the seed and the step). */
+  trainingBatch(step: number): ShortestPathBatch {
+    return assembleBatch(this.data, this.data.splits.train, this.trainingIndices(step));
+  }
+
+  /** lr at `step`: the base rate, × 0.1 from 60% of the epochs on, × 0.01 from 80% on. */
+  learningRate(step: number): number {
+    const epoch = Math.floor((step - 1) / this.stepsPerEpoch);
+    const { epochs, lr } = this.config;
+    return epoch >= Math.round(0.8 * epochs) ? lr * 0.01 : epoch >= Math.round(0.6 * epochs) ? lr * 0.1 : lr;
+  }
+
+  /** One Adam step on the batch of `step`; returns the logged values (see the file comment). */
+  step(step: number): MetricRow {
+    const batch = this.trainingBatch(step);
+    this.adam.learningRate = this.learningRate(step);
+    const variables = Object.values(this.model.variables);
+    let row: MetricRow = {};
+    tf.tidy(() => {
+      const { images, paths } = batchTensors(batch);
+      const { grads } = tf.variableGrads(() => {
+        const costs = tf.reshape(this.model.apply(images, { training: true }), [batch.size, -1]) as tf.Tensor2D;
+        const objective = this.trainingObjective(costs, paths, step);
+        row = objective.row;
+        return objective.loss;
+      }, variables);
+      this.adam.applyGradients(renameGradients(grads, this.model.variables));
+    });
+    return row;
+  }
+
+  /**
+   * The method's mean loss L on the training batch of `step` with the current weights (batch-norm
+   * in inference mode; noise from a fixed stream, so repeated calls agree). No update.
+   */
+  batchLoss(step: number): number {
+    const batch = this.trainingBatch(step);
+    return tf.tidy(() => {
+      const { images, paths } = batchTensors(batch);
+      const costs = tf.reshape(this.model.apply(images, { training: false }), [batch.size, -1]) as tf.Tensor2D;
+      if (this.loss.kind === 'relaxed') return tf.mean(this.loss.lossPerSample(paths)(costs)).dataSync()[0];
+      const estimate = this.loss.estimate(costs, paths, new Rng(this.config.seed).fork('batch-loss'), { hessian: 'none' });
+      return tf.mean(estimate.losses).dataSync()[0];
+    });
+  }
+
+  /** Perfect match, optimal-path rate and cost ratio on the validation and test maps. */
+  evaluate(): MetricRow {
+    const row: MetricRow = {};
+    for (const [prefix, split] of [['val', 'val'], ['test', 'test']] as const) {
+      const dataset = this.data.splits[split];
+      const prediction = this.predict(split, Int32Array.from({ length: dataset.count }, (_, i) => i));
+      const [match, optimal, ratio] = tf.tidy(() => {
+        const shape: [number, number, number] = [dataset.count, dataset.gridSize, dataset.gridSize];
+        const predicted = tf.tensor3d(prediction.paths, shape);
+        const truth = tf.tensor3d(dataset.paths, shape);
+        const ratios = costRatio(predicted, truth, tf.tensor3d(dataset.weights, shape));
+        return [
+          tf.mean(perfectMatch(predicted, truth)),
+          tf.mean(tf.cast(tf.lessEqual(ratios, 1 + OPTIMAL_TOLERANCE), 'float32')),
+          tf.mean(ratios),
+        ].map((t) => t.dataSync()[0]);
+      });
+      row[`${prefix}_match`] = match;
+      row[`${prefix}_optimal`] = optimal;
+      row[`${prefix}_cost_ratio`] = ratio;
+    }
+    return row;
+  }
+
+  /** Predicted costs (batch norm in inference mode) and their Dijkstra paths for maps `indices` of `split`. */
+  predict(split: ShortestPathSplit, indices: ArrayLike<number>): ShortestPathPrediction {
+    const dataset = this.data.splits[split];
+    const cells = dataset.gridSize * dataset.gridSize;
+    const costs = new Float32Array(indices.length * cells);
+    for (let start = 0; start < indices.length; start += EVALUATION_BATCH) {
+      const chunk = Array.from(indices).slice(start, start + EVALUATION_BATCH);
+      const batch = assembleBatch(this.data, dataset, chunk);
+      const values = tf.tidy(() => {
+        const images = tf.tensor4d(batch.images, [batch.size, batch.imageSize, batch.imageSize, 3]);
+        return this.model.apply(images, { training: false }).dataSync() as Float32Array;
+      });
+      costs.set(values, start * cells);
+    }
+    const paths = new Float32Array(costs.length);
+    dijkstraBatch(costs, indices.length, dataset.gridSize, dataset.gridSize, paths);
+    return { count: indices.length, gridSize: dataset.gridSize, costs, paths };
+  }
+
+  checkpointTensors(): Record<string, tf.Tensor> {
+    const tensors: Record<string, tf.Tensor> = {};
+    for (const [name, weight] of Object.entries(this.model.getWeights())) tensors[`model/${name}`] = weight;
+    for (const [name, moment] of Object.entries(this.adam.state().moments)) tensors[`adam/${name}`] = moment;
+    return tensors;
+  }
+
+  checkpointMeta(): JsonValue {
+    return { adamStep: this.adam.stepCount };
+  }
+
+  restore(tensors: Record<string, tf.Tensor>, meta: JsonValue): void {
+    const group = (prefix: string): Record<string, tf.Tensor> =>
+      Object.fromEntries(Object.entries(tensors).filter(([name]) => name.startsWith(prefix)).map(([name, t]) => [name.slice(prefix.length), t]));
+    this.model.setWeights(group('model/'));
+    this.adam.restore({ step: (meta as { adamStep: number }).adamStep, moments: group('adam/') });
+  }
+
+  dispose(): void {
+    this.model.dispose();
+    this.adam.dispose();
+  }
+
+  /**
+   * The scalar whose gradient w.r.t. the costs `[B, m]` is the variant's (baseline: ∇_Y L; Newton:
+   * ∇_Y L* = (Y − Z*) / B), and the row to log. The stochastic methods draw their noise from the
+   * stream of `step` (seed, step), so a resumed run sees the same noise.
+   */
+  trainingObjective(costs: tf.Tensor2D, paths: tf.Tensor3D, step: number): { loss: tf.Scalar; row: MetricRow } {
+    const rng = new Rng(this.config.seed).fork(`noise-${step}`);
+    const { variant, lambda, spectrum } = this.config;
+    const batchSize = costs.shape[0];
+    const newton: NewtonOptions | null = variant === 'baseline' ? null : { variant: variant as 'hessian' | 'fisher', lambda, spectrum };
+    if (this.loss.kind === 'relaxed') {
+      const lossPerSample = this.loss.lossPerSample(paths);
+      if (newton) {
+        const step = newtonStep(costs, lossPerSample, newton);
+        return { loss: step.loss, row: newtonRow(step) };
+      }
+      const row: MetricRow = { loss: NaN, grad_norm: NaN };
+      const loss = tf.mean(lossPerSample(observeGradientNorm(costs, (norm) => (row.grad_norm = norm)))) as tf.Scalar;
+      row.loss = loss.dataSync()[0];
+      return { loss, row };
+    }
+    const estimate = this.loss.estimate(costs, paths, rng, { hessian: newton?.variant === 'hessian' ? 'batch-mean' : 'none' });
+    if (newton) {
+      const step = newtonStepFromCurvature(costs, estimate, newton);
+      return { loss: step.loss, row: newtonRow(step) };
+    }
+    // mean_i <y_i, g_i> with g constant: its gradient w.r.t. y_i is the estimate g_i / B.
+    const loss = tf.div(tf.sum(tf.mul(costs, estimate.gradients)), batchSize) as tf.Scalar;
+    const gradNorm = tf.div(tf.norm(estimate.gradients), batchSize).dataSync()[0];
+    return { loss, row: { loss: tf.mean(estimate.losses).dataSync()[0], grad_norm: gradNorm } };
+  }
+}
+
+/** The shortest-path experiment for the run store, grids and the CLI (`newton-losses shortest-path`). */
+export const shortestPathExperiment: Experiment<ShortestPathConfig> = {
+  name: 'shortest-path',
+  description: 'shortest-path supervision on 12×12 terrain maps (relaxed Bellman-Ford, stochastic smoothing, perturbed optimizer; baseline vs Newton losses)',
+  options: [
+    { name: 'preset', type: 'string', choices: Object.keys(SHORTEST_PATH_PRESETS), description: 'size preset: smoke (seconds), quick (minutes on a CPU), paper' },
+    {
+      name: 'method',
+      type: 'string',
+      choices: SHORTEST_PATH_METHODS,
+      description: 'rbf-<for|while>-<l1|l2>: relaxed Bellman-Ford; ss-loss / ss-algorithm: stochastic smoothing of the loss / algorithm; perturbed-fy: perturbed optimizer + Fenchel-Young',
+    },
+    {
+      name: 'variant',
+      type: 'string',
+      choices: SHORTEST_PATH_VARIANTS,
+      description: 'baseline, or Newton loss with the hessian / fisher curvature (rbf-*: baseline and fisher, as in the paper)',
+    },
+    { name: 'lambda', type: 'number', description: 'Tikhonov strength λ > 0 of the Newton loss (stored as 0 for the baseline)' },
+    { name: 'samples', type: 'integer', description: 'noise samples per map of the stochastic methods (paper: 3, 10, 30; stored as 0 for rbf-*)' },
+    { name: 'sigma', type: 'number', description: 'Gaussian noise scale σ of the stochastic methods (stored as 0 for rbf-*)' },
+    { name: 'beta', type: 'number', description: 'inverse temperature β of the relaxed Bellman-Ford (stored as 0 for the stochastic methods)' },
+    { name: 'nIter', type: 'integer', description: 'relaxation and traceback steps of the relaxed Bellman-Ford (stored as 0 for the stochastic methods)' },
+    { name: 'epochs', type: 'integer', description: 'training epochs (lr × 0.1 after 60% and after 80% of them)' },
+    { name: 'batchSize', type: 'integer', description: 'maps per training batch' },
+    { name: 'lr', type: 'number', description: 'Adam learning rate at the start' },
+    { name: 'trainMaps', type: 'integer', description: 'training maps (the first ones of the train split)' },
+    { name: 'valMaps', type: 'integer', description: 'validation maps evaluated after each epoch' },
+    { name: 'testMaps', type: 'integer', description: 'test maps evaluated after each epoch' },
+    { name: 'width', type: 'number', description: 'ResNet18 trunk channel multiplier (1 = 64 channels)' },
+    { name: 'spectrum', type: 'boolean', description: 'log the eigenvalue range of M + λI every Newton step (Jacobi: ~60 ms per step for the 144 × 144 Hessian)' },
+    { name: 'dataDir', type: 'string', description: "'' = the generated terrain maps; else a folder with {train,val,test}_{maps,vertex_weights,shortest_paths}.npy (e.g. Warcraft)" },
+    { name: 'seed', type: 'integer', description: 'seed of the weights, the batch order and the noise' },
+  ],
+  presets: SHORTEST_PATH_PRESETS,
+  defaultPreset: 'quick',
+  validate: validateShortestPathConfig,
+  runLabel: (c) =>
+    [
+      c.method,
+      ...(isRelaxedMethod(c.method) ? [] : [`s${c.samples}`]),
+      c.variant === 'baseline' ? 'baseline' : `${c.variant}-lam${c.lambda.toExponential()}`,
+      c.preset,
+      `seed${c.seed}`,
+    ].join('-'),
+  schedule: (c) => ({ steps: c.epochs * stepsPerEpoch(c), evalEvery: stepsPerEpoch(c) }),
+  selection: { metric: 'val_optimal', mode: 'max' },
+  groupBy: ['preset', 'method', 'samples', 'variant', 'lambda'],
+  reportMetrics: ['test_match', 'test_optimal', 'test_cost_ratio'],
+  createTrainer: async (config) => ShortestPathTrainer.create(config),
+};
+
+/**
+ * Checks a complete shortest-path config. Options a method does not use are normalised (so they do
+ * not split runs): λ → 0 for the baseline; samples, σ → 0 for relaxed Bellman-Ford; β, nIter → 0
+ * for the stochastic methods.
+ */
+export function validateShortestPathConfig(config: Record<string, unknown>): ShortestPathConfig {
+  const fail = (key: string, expected: string): never => {
+    throw new Error(`shortest-path: option '${key}' must be ${expected}, got ${JSON.stringify(config[key])}`);
+  };
+  const integerAtLeast = (key: string, min: number): void => {
+    if (!(Number.isInteger(config[key]) && (config[key] as number) >= min)) fail(key, `an integer >= ${min}`);
+  };
+  const positive = (key: string): void => {
+    if (!(typeof config[key] === 'number' && Number.isFinite(config[key]) && (config[key] as number) > 0)) fail(key, 'a finite number > 0');
+  };
+  const keys = Object.keys(SHORTEST_PATH_PRESETS.smoke);
+  for (const key of Object.keys(config)) {
+    if (!keys.includes(key)) throw new Error(`shortest-path: unknown option '${key}'; expected one of ${keys.join(', ')}`);
+  }
+  for (const key of keys) if (config[key] === undefined) fail(key, 'set (the config is incomplete)');
+  if (!(typeof config.preset === 'string' && config.preset in SHORTEST_PATH_PRESETS)) fail('preset', `one of ${Object.keys(SHORTEST_PATH_PRESETS).join(', ')}`);
+  if (!(SHORTEST_PATH_METHODS as readonly unknown[]).includes(config.method)) fail('method', `one of ${SHORTEST_PATH_METHODS.join(', ')}`);
+  if (!(SHORTEST_PATH_VARIANTS as readonly unknown[]).includes(config.variant)) fail('variant', `one of ${SHORTEST_PATH_VARIANTS.join(', ')}`);
+  for (const key of ['epochs', 'batchSize', 'trainMaps', 'valMaps', 'testMaps']) integerAtLeast(key, 1);
+  integerAtLeast('seed', 0);
+  positive('lr');
+  positive('width');
+  if (typeof config.spectrum !== 'boolean') fail('spectrum', 'true or false');
+  if (typeof config.dataDir !== 'string') fail('dataDir', "a folder path, or '' for the generated terrain");
+  if ((config.trainMaps as number) < (config.batchSize as number)) fail('trainMaps', `at least batchSize = ${String(config.batchSize)}`);
+  const normalised = { ...(config as unknown as ShortestPathConfig) };
+  if (config.variant === 'baseline') normalised.lambda = 0;
+  else positive('lambda');
+  if (isRelaxedMethod(config.method as string)) {
+    if (config.variant === 'hessian') {
+      fail('variant', `baseline or fisher for ${String(config.method)} (as in the paper): its exact Hessian takes 144 Hessian-vector products per step, about 70 s at batch 70 on a CPU (see bench/shortest-path-train-step.ts)`);
+    }
+    positive('beta');
+    integerAtLeast('nIter', 1);
+    normalised.samples = 0;
+    normalised.sigma = 0;
+  } else {
+    integerAtLeast('samples', 1);
+    positive('sigma');
+    normalised.beta = 0;
+    normalised.nIter = 0;
+  }
+  return normalised;
+}
+
+/** Split sizes of a config. */
+function splitSizes(config: ShortestPathConfig): { train: number; val: number; test: number } {
+  return { train: config.trainMaps, val: config.valMaps, test: config.testMaps };
+}
+
+function stepsPerEpoch(config: ShortestPathConfig): number {
+  return Math.floor(config.trainMaps / config.batchSize);
+}
+
+/** Maps `[B, S, S, 3]` and true paths `[B, g, g]` of a batch. */
+function batchTensors(batch: ShortestPathBatch): { images: tf.Tensor4D; paths: tf.Tensor3D } {
+  return {
+    images: tf.tensor4d(batch.images, [batch.size, batch.imageSize, batch.imageSize, 3]),
+    paths: tf.tensor3d(batch.paths, [batch.size, batch.gridSize, batch.gridSize]),
+  };
+}
+
+/** The logged values of a Newton step (eigenvalues only when computed: `spectrum`). */
+function newtonRow(step: NewtonStep): MetricRow {
+  const d = step.diagnostics;
+  step.target.dispose();
+  const row: MetricRow = { loss: d.loss, newton_loss: d.newtonLoss, grad_norm: d.gradientNorm, newton_grad_norm: d.newtonGradientNorm };
+  if (Number.isFinite(d.eigenvalueMin)) Object.assign(row, { eig_min: d.eigenvalueMin, eig_max: d.eigenvalueMax, condition: d.conditionNumber });
+  row.fallbacks = d.fallbacks;
+  return row;
+}
+
+/** Identity on y [B, m] whose backward pass reports ‖dL/dy‖_F (= ‖∇_Y L‖) to `report`. */
+function observeGradientNorm(y: tf.Tensor2D, report: (norm: number) => void): tf.Tensor2D {
+  const identity = tf.customGrad(((x: tf.Tensor) => ({
+    value: tf.clone(x),
+    gradFunc: (dy: tf.Tensor) => {
+      report(tf.tidy(() => tf.norm(dy).dataSync()[0]));
+      return tf.clone(dy);
+    },
+  })) as Parameters<typeof tf.customGrad>[0]);
+  return identity(y) as tf.Tensor2D;
+}
+
+/** variableGrads keys gradients by tfjs variable names; Adam keys them by the model's weight names. */
+function renameGradients(grads: Record<string, tf.Tensor>, variables: Record<string, tf.Variable>): Record<string, tf.Tensor> {
+  return Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, grads[variable.name]]));
+}
