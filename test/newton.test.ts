@@ -420,6 +420,7 @@ test('assertPerSampleLoss accepts a per-sample loss and rejects one with batch s
   const coupled: PerSampleLoss = (w) => tf.tidy(() => tf.sum(tf.square(tf.sub(w, tf.mean(w, 0, true))), 1) as tf.Tensor1D);
   assert.throws(() => assertPerSampleLoss(y, coupled), /lossPerSample is not per-sample: sample \d+/);
   assert.throws(() => newtonStep(y, coupled, { variant: 'hessian', lambda: 1, checkPerSample: true }), /not per-sample/);
+  assert.throws(() => trainingLoss(y, coupled, { variant: 'fisher', lambda: 1, checkPerSample: true }), /not per-sample/);
   tf.dispose([y, targets]);
 });
 
@@ -477,5 +478,7 @@ test('bad arguments get errors that name the argument', () => {
     /needs estimate\.hessians \[N, m, m\]/,
   );
   assert.throws(() => withFisherNewtonGradient(y, -1), /withFisherNewtonGradient: lambda must be a finite number > 0/);
+  const nanUpstream = (w: tf.Tensor): tf.Scalar => tf.sum(tf.sqrt(tf.sub(withFisherNewtonGradient(w as tf.Tensor2D, 1), 100)));
+  assert.throws(() => tf.grad(nanUpstream)(y), /withFisherNewtonGradient: the upstream gradient ∂L\/∂Y must be finite/);
   tf.dispose([y, nan, vector, g3]);
 });

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { newtonDirections } from './newton-directions';
-import { positiveLambda, readOutputs } from './validation';
+import { assertFinite, positiveLambda, readOutputs } from './validation';
 
 /**
  * Returns y unchanged [N, m]; gradients flowing back through it are Fisher-Newton preconditioned,
@@ -26,6 +26,7 @@ export function withFisherNewtonGradient(y: tf.Tensor2D, lambda: number): tf.Ten
     gradFunc: (dy: tf.Tensor) => {
       // Upstream rows are g_i / N; solve with the per-sample g_i, then scale back by 1 / N.
       const gradients = Float64Array.from(dy.dataSync(), (v) => v * n);
+      assertFinite(gradients, 'withFisherNewtonGradient: the upstream gradient ∂L/∂Y');
       const { directions } = newtonDirections(
         { n, m, gradients, losses: null },
         { variant: 'fisher', curvature: 'batch-mean', lambda, indefinite: 'invert', spectrum: false },

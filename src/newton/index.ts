@@ -1,3 +1,17 @@
+/**
+ * Newton losses (Petersen et al., NeurIPS 2024): z*_i = y_i − (M + λI)⁻¹ g_i and
+ * L*(Y) = mean_i ½‖z*_i − y_i‖² with z* constant, M the mean Hessian or the empirical Fisher (or
+ * one per sample).
+ *
+ * - curvature by autodiff of a per-sample loss: `perSampleGradients`, `perSampleHessians`,
+ *   `meanHessian`, `empiricalFisher`, `assertPerSampleLoss`;
+ * - Newton step / target / loss: `newtonStep` (with diagnostics), `newtonTarget`, `newtonLoss`;
+ * - curvature supplied by a relaxation (stochastic estimators): `newtonStepFromCurvature`,
+ *   `newtonTargetFromCurvature`, `newtonLossFromCurvature`, `curvatureRequest`, `CurvatureEstimate`;
+ * - the Fisher variant as a custom gradient: `withFisherNewtonGradient`; one switch for training
+ *   loops: `trainingLoss`;
+ * - the float64 symmetric eigen-decomposition used by the solves: `symmetricEigen`.
+ */
 export type {
   PerSampleLoss,
   NewtonVariant,
@@ -25,5 +39,5 @@ export {
 } from './newton-step';
 export { withFisherNewtonGradient } from './fisher-gradient';
 export { trainingLoss } from './training-loss';
-export { choleskyFactor, choleskySolveRows, symmetricEigen } from './linear-algebra';
+export { symmetricEigen } from './linear-algebra';
 export type { SymmetricEigen } from './linear-algebra';

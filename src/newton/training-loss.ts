@@ -7,6 +7,7 @@
  * - otherwise: ∇L* = (Y − Z*) / N, built as L + L* − L*(value) with the last term a constant.
  */
 import * as tf from '@tensorflow/tfjs';
+import { assertPerSampleLoss } from './curvature';
 import { withFisherNewtonGradient } from './fisher-gradient';
 import { newtonStep } from './newton-step';
 import { readOutputs, resolveNewtonOptions } from './validation';
@@ -23,6 +24,7 @@ export function trainingLoss(y: tf.Tensor2D, lossPerSample: PerSampleLoss, newto
   if (newton === undefined) return tf.tidy(() => tf.mean(lossPerSample(y)) as tf.Scalar);
   const options = resolveNewtonOptions(newton, 'trainingLoss');
   if (options.variant === 'fisher' && options.curvature === 'batch-mean') {
+    if (options.checkPerSample) assertPerSampleLoss(y, lossPerSample);
     return tf.tidy(() => tf.mean(lossPerSample(withFisherNewtonGradient(y, options.lambda))) as tf.Scalar);
   }
   const step = newtonStep(y, lossPerSample, newton);
