@@ -55,8 +55,8 @@ export interface NewtonOptions {
   checkPerSample?: boolean;
   /**
    * Compute the exact eigenvalue range of M + λI for the diagnostics (Jacobi, O(s³) per system of
-   * size s: ~0.03 ms at s = 10, ~60 ms at s = 144). Default: true when s ≤ 32; otherwise the range
-   * is NaN unless a fallback needed the eigen-decomposition anyway.
+   * size s: ~0.03 ms at s = 10, ~60 ms at s = 144). Default: true when s ≤ 32. Without it, systems
+   * solved by Cholesky have no spectrum and the reported range is NaN.
    */
   spectrum?: boolean;
 }
@@ -107,7 +107,7 @@ export interface NewtonDiagnostics {
   gradientNorm: number;
   /** ‖∇_Y L*‖_F = ‖Z* − Y‖_F / N: the gradient after the transform. */
   newtonGradientNorm: number;
-  /** Smallest and largest eigenvalue of M + λI (over all samples for 'per-sample'). */
+  /** Smallest and largest eigenvalue of M + λI (over all samples for 'per-sample'); NaN: see `spectrum`. */
   eigenvalueMin: number;
   eigenvalueMax: number;
   /** max |μ| / min |μ| over the eigenvalues μ of M + λI (worst sample for 'per-sample'). */
