@@ -124,6 +124,22 @@ test('wasm Transpose equals cpu for every permutation kind, float32, int32 and b
   }, 0);
 });
 
+test('wasm Tile equals cpu: batch-norm broadcast, every axis tiled, rank 1 to 5, int32 and bool', async () => {
+  await sameOnWasmAsCpu(() => {
+    const rng = new Rng(7);
+    return [
+      tf.tile(randomTensor(rng, [1, 1, 1, 6]), [4, 3, 5, 1]),
+      tf.tile(randomTensor(rng, [2, 3, 4]), [3, 2, 2]),
+      tf.tile(randomTensor(rng, [2, 3, 4]), [1, 1, 3]),
+      tf.tile(randomTensor(rng, [2, 3, 4]), [2, 1, 1]),
+      tf.tile(randomTensor(rng, [5]), [4]),
+      tf.tile(randomTensor(rng, [2, 1, 3, 1, 2]), [1, 3, 2, 2, 1]),
+      tf.tile(tf.tensor2d([[1, -2], [3, 4]], [2, 2], 'int32'), [2, 3]),
+      tf.tile(tf.greater(randomTensor(rng, [3, 2]), 0), [2, 2]),
+    ];
+  }, 0);
+});
+
 test('wasm Sum and Mean equal cpu over leading, inner and mixed axes, with and without keepDims', async () => {
   await sameOnWasmAsCpu(() => {
     const rng = new Rng(4);

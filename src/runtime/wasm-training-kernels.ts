@@ -2,7 +2,7 @@
  * Kernels that make training fast and correct on the wasm backend (and only there). Each replaces
  * or extends tfjs-wasm 4.22's kernel of the same name:
  * - Conv2DBackpropInput, Conv2DBackpropFilter: as forward convolutions on XNNPACK (`./wasm-conv2d-gradients`);
- * - MaxPoolGrad, Transpose: in JS at memory speed (`./wasm-max-pool-gradient`, `./wasm-transpose`);
+ * - MaxPoolGrad, Transpose, Tile: in JS at memory speed (`./wasm-max-pool-gradient`, `./wasm-transpose`, `./wasm-tile`);
  * - Identity: shares the buffer instead of copying it (`./wasm-identity`);
  * - Sum, Mean over leading axes; BatchMatMul with transposes: fast paths in front of tfjs-wasm's
  *   kernels (`./wasm-reductions`, `./wasm-batch-matmul`);
@@ -17,6 +17,7 @@ import { wasmTranspose } from './wasm-transpose';
 import { wasmReduction } from './wasm-reductions';
 import { wasmBatchMatMul } from './wasm-batch-matmul';
 import { wasmIdentity } from './wasm-identity';
+import { wasmTile } from './wasm-tile';
 
 /** Builds our kernel from tfjs-wasm's kernel of the same name (absent for missing kernels). */
 type KernelFactory = (original: tf.KernelConfig | undefined) => tf.KernelConfig;
@@ -33,6 +34,7 @@ const FACTORIES: Record<string, KernelFactory> = {
   Conv2DBackpropFilter: () => wasmConv2dBackpropFilter,
   MaxPoolGrad: () => wasmMaxPoolGrad,
   Transpose: () => wasmTranspose,
+  Tile: () => wasmTile,
   Sum: requireOriginal((original) => wasmReduction('Sum', original), 'Sum'),
   Mean: requireOriginal((original) => wasmReduction('Mean', original), 'Mean'),
   BatchMatMul: requireOriginal(wasmBatchMatMul, 'BatchMatMul'),
