@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   ];
   const hessian: NewtonOptions = { variant: 'hessian', lambda: LAMBDA };
   const header = ['loss', 'gradient ms', 'Fisher custom', 'Fisher explicit', 'Hessian', 'Hessian/sample'];
-  console.log(header.map((h, i) => (i === 0 ? h.padEnd(16) : h.padStart(24))).join(''));
+  console.log(header.map((h, i) => (i === 0 ? h.padEnd(16) : h.padStart(28))).join(''));
   for (const { label, m, make } of cases) {
     const { loss, dispose } = make();
     const y = tf.tensor2d(rng.fillNormal(new Float32Array(N * m)), [N, m]);
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     ].map(cpuMs);
     const base = Math.min(before, cpuMs(gradientOnly)); // measured before and after: the JIT settles
     const cells = methods.map((ms) => `${ms.toFixed(2)} (${(ms / base).toFixed(2)}×, +${(ms - base).toFixed(1)})`);
-    console.log(label.padEnd(16) + base.toFixed(2).padStart(24) + cells.map((c) => c.padStart(24)).join(''));
+    console.log(label.padEnd(16) + base.toFixed(2).padStart(28) + cells.map((c) => c.padStart(28)).join(''));
     y.dispose();
     dispose();
   }
