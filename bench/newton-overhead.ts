@@ -7,7 +7,8 @@
  * - Fisher (custom):   the same through `withFisherNewtonGradient` (what `trainingLoss` uses);
  * - Fisher (explicit): `newtonLoss` variant 'fisher' (an extra backward for G, then a solve);
  * - Hessian:           `newtonLoss` variant 'hessian', batch-mean (G + m Hessian-vector products);
- * - Hessian/sample:    the same with curvature 'per-sample' (N solves).
+ * - Hessian/sample:    the same with curvature 'per-sample' (N solves; at m = 144 dominated by N
+ *                      Jacobi eigen-decompositions, as the smooth loss's H_i are indefinite).
  *
  * Printed: ms per step and the ratio to the gradient-only time; "+ms" is what the method adds to a
  * training step (compare with the CNN's forward + backward, hundreds of ms). Times are process CPU
