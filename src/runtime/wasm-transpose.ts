@@ -1,7 +1,7 @@
 /**
  * Transpose for the wasm backend in JS over the wasm heap. tfjs-wasm 4.22's kernel takes about
  * 2 µs per element on 2-D matrices of 10⁶ entries (seconds per call); this one runs at memory
- * speed: axes that stay neighbours are merged, an unmoved last axis is copied in blocks, otherwise
+ * speed: axes that stay neighbours are merged, an unmoved last axis is copied in rows (memmove), otherwise
  * the input's and the output's innermost axes are transposed in cache-sized tiles.
  *
  * out[i_0, …, i_{r−1}] = x[j] with j_{perm[k]} = i_k (as `tf.transpose(x, perm)`).
@@ -69,9 +69,12 @@ function permute(x: HeapArray, out: HeapArray, shape: number[], order: number[])
   const index = new Array<number>(outer.length).fill(0);
   let inBase = 0;
   let outBase = 0;
+  // Whole rows move with memmove: x and out are views of the same heap buffer.
+  const heap = new (x.constructor as new (buffer: ArrayBufferLike) => HeapArray)(x.buffer);
+  const [inStart, outStart] = [x.byteOffset / x.BYTES_PER_ELEMENT, out.byteOffset / out.BYTES_PER_ELEMENT];
   for (;;) {
     if (a === b) {
-      for (let ia = 0; ia < sizeA; ia++) out[outBase + ia] = x[inBase + ia];
+      heap.copyWithin(outStart + outBase, inStart + inBase, inStart + inBase + sizeA);
     } else {
       transposeTiles(x, out, inBase, outBase, sizeA, sizeB, strideBIn, strideAOut);
     }
