@@ -147,8 +147,8 @@ function experimentHelp(experiment: Experiment): string {
       spec.name === 'preset'
         ? `default: ${experiment.defaultPreset}, or $${PRESET_ENV_VAR}`
         : presetNames.every((name) => experiment.presets[name][spec.name] === defaultPreset[spec.name])
-          ? `default: ${String(defaultPreset[spec.name])}`
-          : `default: ${presetNames.map((name) => `${String(experiment.presets[name][spec.name])} (${name})`).join(', ')}`;
+          ? `default: ${showValue(defaultPreset[spec.name])}`
+          : `default: ${presetNames.map((name) => `${showValue(experiment.presets[name][spec.name])} (${name})`).join(', ')}`;
     return [`--${kebab(spec.name)}${value}`, `${spec.description} [${defaults}]`];
   });
   const runRows = [
@@ -158,8 +158,9 @@ function experimentHelp(experiment: Experiment): string {
     ['--progress <mode>', `${PROGRESS_MODES.join('|')}: progress on stderr [default: auto]`],
     ['-h, --help', 'this help'],
   ];
-  const width = Math.max(...[...rows, ...runRows].map(([flag]) => flag.length)) + 2;
-  const format = (list: string[][]): string => list.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`).join('\n');
+  const width = 26; // longer flags (long choice lists) put their text on the next line
+  const format = (list: string[][]): string =>
+    list.map(([flag, text]) => (flag.length < width ? `  ${flag.padEnd(width)}${text}` : `  ${flag}\n  ${' '.repeat(width)}${text}`)).join('\n');
   return [
     `Usage: newton-losses ${experiment.name} [options]`,
     '',
@@ -260,6 +261,11 @@ function parseOptionValue(context: string, spec: OptionSpec, text: string): Conf
 
 function presetSpec(experiment: Experiment): OptionSpec {
   return experiment.options.find((spec) => spec.name === 'preset') ?? { name: 'preset', type: 'string', choices: Object.keys(experiment.presets), description: 'preset' };
+}
+
+/** A default for --help: numbers to 6 significant digits. */
+function showValue(value: ConfigValue): string {
+  return typeof value === 'number' ? String(Number(value.toPrecision(6))) : String(value);
 }
 
 function kebab(name: string): string {

@@ -159,7 +159,7 @@ export class RankingTrainer implements Trainer {
 /** The ranking experiment for the run store, grids and the CLI (`newton-losses ranking`). */
 export const rankingExperiment: Experiment<RankingConfig> = {
   name: 'ranking',
-  description: 'ranking supervision on four-digit MNIST (relaxed sorting, baseline vs Newton losses)',
+  description: 'Ranking supervision on four-digit MNIST (relaxed sorting, baseline vs Newton losses)',
   options: [
     { name: 'preset', type: 'string', choices: Object.keys(RANKING_PRESETS), description: 'size preset: smoke (seconds), quick (minutes on a CPU), paper' },
     { name: 'relaxation', type: 'string', choices: RELAXATION_NAMES, description: 'relaxed sort: neuralsort, softsort, or a sorting network by its sigmoid' },
