@@ -15,6 +15,7 @@ import {
   loadResults,
   loadRunLogs,
   summarizeResults,
+  curvesOverRuns,
   formatSummary,
   formatTable,
   toDataFrame,
@@ -208,6 +209,22 @@ test('results: load finished runs, logs, mean ± std per group, tables and a dan
   const evals = loadRunLogs('fake', 'eval', { resultsRoot: root, where: { lr: 0.05 } });
   assert.equal(evals.length, 3 * 3);
   assert.deepEqual([...new Set(evals.map((r) => r.step))], [0, 3, 6]);
+  const curves = curvesOverRuns(evals, { x: 'step', y: 'val_score', by: ['lr'] });
+  assert.equal(curves.length, 1);
+  assert.equal(curves[0].name, '0.05');
+  assert.equal(curves[0].runs, 3);
+  assert.deepEqual(curves[0].x, [0, 3, 6]);
+  const atStep3 = evals.filter((r) => r.step === 3).map((r) => r.val_score as number);
+  const mean3 = atStep3.reduce((a, b) => a + b) / 3;
+  assert.ok(Math.abs(curves[0].mean[1] - mean3) < 1e-12);
+  assert.ok(Math.abs(curves[0].spread[1] - Math.sqrt(atStep3.reduce((a, v) => a + (v - mean3) ** 2, 0) / 2)) < 1e-12);
+  const train = loadRunLogs('fake', 'train', { resultsRoot: root, where: { lr: 0.05, seed: 0 } });
+  const binned = curvesOverRuns(train, { x: 'step', y: 'loss', by: ['lr'], every: 4 });
+  assert.deepEqual(binned[0].x, [4, 8]);
+  const firstFour = train.filter((r) => (r.step as number) <= 4).map((r) => r.loss as number);
+  assert.ok(Math.abs(binned[0].mean[0] - firstFour.reduce((a, b) => a + b) / 4) < 1e-12);
+  assert.deepEqual(binned[0].spread, [0, 0]);
+  assert.throws(() => curvesOverRuns(train, { x: 'step', y: 'accuracy', by: [] }), /a row has no column 'accuracy'/);
   const frame = await toDataFrame(rows);
   assert.deepEqual(frame.shape, [6, Object.keys(rows[0]).length]);
   assert.throws(() => summarizeResults(rows, ['width'], ['test_score']), /a row has no column 'width'/);

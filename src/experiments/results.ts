@@ -93,6 +93,65 @@ export function summarizeResults(rows: readonly CsvRow[], by: readonly string[],
   });
 }
 
+/** One curve of `curvesOverRuns`: a `BandSeries` for `bandFigure` (mean ± std over runs) plus its group. */
+export interface RunCurve {
+  name: string;
+  group: Record<string, CsvValue>;
+  /** Runs in the group. */
+  runs: number;
+  x: number[];
+  mean: number[];
+  /** Sample standard deviation over runs (0 for a single run). */
+  spread: number[];
+}
+
+/**
+ * Mean ± std over runs of column `y` against column `x` (rows from `loadRunLogs`, keyed by
+ * `run_id`), one curve per group of equal `by` values, named by those values. With `every`, x is
+ * binned up to multiples of `every` and each run is first averaged within a bin (for noisy
+ * per-step logs). Points where only some runs have a value use the runs that have one.
+ */
+export function curvesOverRuns(rows: readonly CsvRow[], options: { x: string; y: string; by: readonly string[]; every?: number }): RunCurve[] {
+  const { x, y, by, every } = options;
+  if (every !== undefined && !(every > 0)) throw new Error(`curvesOverRuns: every must be > 0, got ${every}`);
+  const groups = new Map<string, { group: Record<string, CsvValue>; runs: Map<string, Map<number, number[]>> }>();
+  for (const row of rows) {
+    for (const key of ['run_id', x, y, ...by]) {
+      if (!(key in row)) throw new Error(`curvesOverRuns: a row has no column '${key}' (columns: ${Object.keys(row).join(', ')})`);
+    }
+    const key = JSON.stringify(by.map((k) => row[k]));
+    if (!groups.has(key)) groups.set(key, { group: Object.fromEntries(by.map((k) => [k, row[k]])), runs: new Map() });
+    const runs = groups.get(key)!.runs;
+    const run = String(row.run_id);
+    if (!runs.has(run)) runs.set(run, new Map());
+    const xValue = Number(row[x]);
+    const bin = every ? Math.ceil(xValue / every) * every : xValue;
+    const points = runs.get(run)!;
+    points.set(bin, [...(points.get(bin) ?? []), Number(row[y])]);
+  }
+  return [...groups.values()].map(({ group, runs }) => {
+    const perBin = new Map<number, number[]>();
+    for (const points of runs.values()) {
+      for (const [bin, values] of points) perBin.set(bin, [...(perBin.get(bin) ?? []), values.reduce((a, b) => a + b, 0) / values.length]);
+    }
+    const bins = [...perBin.keys()].sort((a, b) => a - b);
+    const stats = bins.map((bin) => {
+      const values = perBin.get(bin)!;
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const variance = values.length > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1) : 0;
+      return { mean, spread: Math.sqrt(variance) };
+    });
+    return {
+      name: by.map((k) => String(group[k])).join(' '),
+      group,
+      runs: runs.size,
+      x: bins,
+      mean: stats.map((s) => s.mean),
+      spread: stats.map((s) => s.spread),
+    };
+  });
+}
+
 /**
  * Summary rows with each metric as one text column `mean ± std`, values multiplied by `scale`
  * (default 100: accuracies in %) with `digits` decimals (default 2).
