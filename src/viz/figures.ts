@@ -62,6 +62,7 @@ export function bandFigure(series: BandSeries[], options: AxisOptions = {}): Fig
     const lower = x.map((_, i) => s.mean[i] - s.spread[i]);
     data.push({
       type: 'scatter',
+      mode: 'lines',
       x: [...x, ...x.slice().reverse()],
       y: [...upper, ...lower.reverse()],
       fill: 'toself',
