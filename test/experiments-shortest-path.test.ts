@@ -56,6 +56,10 @@ test('shortest-path config: presets are complete and unused options are normalis
   assert.notEqual(runId(shortestPathExperiment, smoke({ samples: 3 })), runId(shortestPathExperiment, smoke({ samples: 30 })));
   assert.match(runId(shortestPathExperiment, smoke({ method: 'ss-algorithm', samples: 10, variant: 'hessian', lambda: 0.1, seed: 2 })), /^ss-algorithm-s10-hessian-lam1e-1-smoke-seed2-[0-9a-f]{8}$/);
   assert.deepEqual(shortestPathExperiment.schedule(smoke({ trainMaps: 30, batchSize: 8, epochs: 3 })), { steps: 9, evalEvery: 3 });
+  // The indefinite policy only matters for the Hessian variant.
+  assert.equal(smoke({ variant: 'fisher', indefinite: 'clip' }).indefinite, 'invert');
+  assert.match(runId(shortestPathExperiment, smoke({ variant: 'hessian', lambda: 10, indefinite: 'clip' })), /^perturbed-fy-s3-hessian-lam1e\+1-clip-smoke-seed0-/);
+  assert.throws(() => smoke({ variant: 'hessian', indefinite: 'abs' }), /option 'indefinite' must be one of invert, clip/);
 });
 
 test('shortest-path config: bad values are errors naming the option and what it expects', () => {
@@ -239,7 +243,7 @@ test('CLI: a grid of smoke runs trains, stores results and prints a table', asyn
   assert.match(run.err(), /2 runs on wasm/);
   const lines = run.out().trim().split('\n');
   assert.equal(lines.length, 4, run.out());
-  assert.match(lines[0], /method\s+samples\s+variant\s+lambda\s+seed\s+test_match\s+test_optimal\s+test_cost_ratio/);
+  assert.match(lines[0], /method\s+samples\s+variant\s+lambda\s+indefinite\s+seed\s+test_match\s+test_optimal\s+test_cost_ratio/);
   assert.equal(fs.readdirSync(path.join(root, 'shortest-path')).length, 2);
   const results = capture();
   assert.equal(await main(['results', 'shortest-path', '--results-dir', root], results.io), 0);

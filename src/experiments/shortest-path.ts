@@ -24,7 +24,7 @@ import * as tf from '@tensorflow/tfjs';
 import { dijkstraBatch, costRatio, perfectMatch } from '../relaxations/shortest-path/index';
 import type { ShortestPathSplit } from '../data/index';
 import { resnet18Trunk, type Resnet18Trunk } from '../models/index';
-import { newtonStep, newtonStepFromCurvature, type NewtonOptions, type NewtonStep } from '../newton/index';
+import { INDEFINITE_POLICIES, newtonStep, newtonStepFromCurvature, type IndefinitePolicy, type NewtonOptions, type NewtonStep } from '../newton/index';
 import { Rng } from '../runtime/random';
 import { Adam } from './adam';
 import type { JsonValue } from './checkpoint';
@@ -117,21 +117,6 @@ export class ShortestPathTrainer implements Trainer {
     return row;
   }
 
-  /**
-   * The method's mean loss L on the training batch of `step` with the current weights (batch-norm
-   * in inference mode; noise from a fixed stream, so repeated calls agree). No update.
-   */
-  batchLoss(step: number): number {
-    const batch = this.trainingBatch(step);
-    return tf.tidy(() => {
-      const { images, paths } = batchTensors(batch);
-      const costs = tf.reshape(this.model.apply(images, { training: false }), [batch.size, -1]) as tf.Tensor2D;
-      if (this.loss.kind === 'relaxed') return tf.mean(this.loss.lossPerSample(paths)(costs)).dataSync()[0];
-      const estimate = this.loss.estimate(costs, paths, new Rng(this.config.seed).fork('batch-loss'), { hessian: 'none' });
-      return tf.mean(estimate.losses).dataSync()[0];
-    });
-  }
-
   /** Perfect match, optimal-path rate and cost ratio on the validation and test maps. */
   evaluate(): MetricRow {
     const row: MetricRow = {};
@@ -207,7 +192,8 @@ export class ShortestPathTrainer implements Trainer {
     const rng = new Rng(this.config.seed).fork(`noise-${step}`);
     const { variant, lambda, spectrum } = this.config;
     const batchSize = costs.shape[0];
-    const newton: NewtonOptions | null = variant === 'baseline' ? null : { variant: variant as 'hessian' | 'fisher', lambda, spectrum };
+    const indefinite = this.config.indefinite as IndefinitePolicy;
+    const newton: NewtonOptions | null = variant === 'baseline' ? null : { variant: variant as 'hessian' | 'fisher', lambda, spectrum, indefinite };
     if (this.loss.kind === 'relaxed') {
       const lossPerSample = this.loss.lossPerSample(paths);
       if (newton) {
@@ -250,6 +236,12 @@ export const shortestPathExperiment: Experiment<ShortestPathConfig> = {
       description: 'baseline, or Newton loss with the hessian / fisher curvature (rbf-*: baseline and fisher, as in the paper)',
     },
     { name: 'lambda', type: 'number', description: 'Tikhonov strength λ > 0 of the Newton loss (stored as 0 for the baseline)' },
+    {
+      name: 'indefinite',
+      type: 'string',
+      choices: INDEFINITE_POLICIES,
+      description: "hessian variant, M + λI indefinite (noisy estimates): 'invert' exactly (the paper's (M + λI)⁻¹) or 'clip' eigenvalues below λ to λ (stored as invert otherwise)",
+    },
     { name: 'samples', type: 'integer', description: 'noise samples per map of the stochastic methods (paper: 3, 10, 30; stored as 0 for rbf-*)' },
     { name: 'sigma', type: 'number', description: 'Gaussian noise scale σ of the stochastic methods (stored as 0 for rbf-*)' },
     { name: 'beta', type: 'number', description: 'inverse temperature β of the relaxed Bellman-Ford (stored as 0 for the stochastic methods)' },
@@ -272,21 +264,21 @@ export const shortestPathExperiment: Experiment<ShortestPathConfig> = {
     [
       c.method,
       ...(isRelaxedMethod(c.method) ? [] : [`s${c.samples}`]),
-      c.variant === 'baseline' ? 'baseline' : `${c.variant}-lam${c.lambda.toExponential()}`,
+      c.variant === 'baseline' ? 'baseline' : `${c.variant}-lam${c.lambda.toExponential()}${c.indefinite === 'clip' ? '-clip' : ''}`,
       c.preset,
       `seed${c.seed}`,
     ].join('-'),
   schedule: (c) => ({ steps: c.epochs * stepsPerEpoch(c), evalEvery: stepsPerEpoch(c) }),
   selection: { metric: 'val_optimal', mode: 'max' },
-  groupBy: ['preset', 'method', 'samples', 'variant', 'lambda'],
+  groupBy: ['preset', 'method', 'samples', 'variant', 'lambda', 'indefinite'],
   reportMetrics: ['test_match', 'test_optimal', 'test_cost_ratio'],
   createTrainer: async (config) => ShortestPathTrainer.create(config),
 };
 
 /**
  * Checks a complete shortest-path config. Options a method does not use are normalised (so they do
- * not split runs): λ → 0 for the baseline; samples, σ → 0 for relaxed Bellman-Ford; β, nIter → 0
- * for the stochastic methods.
+ * not split runs): λ → 0 for the baseline; indefinite → 'invert' unless hessian; samples, σ → 0
+ * for relaxed Bellman-Ford; β, nIter → 0 for the stochastic methods.
  */
 export function validateShortestPathConfig(config: Record<string, unknown>): ShortestPathConfig {
   const fail = (key: string, expected: string): never => {
@@ -313,9 +305,11 @@ export function validateShortestPathConfig(config: Record<string, unknown>): Sho
   if (typeof config.spectrum !== 'boolean') fail('spectrum', 'true or false');
   if (typeof config.dataDir !== 'string') fail('dataDir', "a folder path, or '' for the generated terrain");
   if ((config.trainMaps as number) < (config.batchSize as number)) fail('trainMaps', `at least batchSize = ${String(config.batchSize)}`);
+  if (!(INDEFINITE_POLICIES as readonly unknown[]).includes(config.indefinite)) fail('indefinite', `one of ${INDEFINITE_POLICIES.join(', ')}`);
   const normalised = { ...(config as unknown as ShortestPathConfig) };
   if (config.variant === 'baseline') normalised.lambda = 0;
   else positive('lambda');
+  if (config.variant !== 'hessian') normalised.indefinite = 'invert';
   if (isRelaxedMethod(config.method as string)) {
     if (config.variant === 'hessian') {
       fail('variant', `baseline or fisher for ${String(config.method)} (as in the paper): its exact Hessian takes 144 Hessian-vector products per step, about 70 s at batch 70 on a CPU (see bench/shortest-path-train-step.ts)`);
