@@ -18,7 +18,7 @@
 // predicted costs and paths, compares baseline and Newton losses over seeds (accuracy against
 // epochs and against wall-clock time), and tabulates every finished run in the layout of the
 // paper's table. Preset from `NEWTON_LOSSES_PRESET`: `smoke` (seconds), `quick` (the default;
-// about 2–3 minutes per run on a 2-core CPU), `paper` (loads paper-sized runs made with the CLI).
+// about 1–2 minutes per run on a 2-core CPU), `paper` (loads paper-sized runs made with the CLI).
 
 // %%
 import * as fs from 'node:fs';
@@ -89,7 +89,8 @@ nl.show(nl.panelsFigure(
 // two basic blocks of 64 channels → adaptive max-pool to 12 × 12 → mean over channels → |·|.
 // Adam with the paper's schedule (lr × 0.1 after 60% and again after 80% of the epochs). One
 // training step of the full trunk at batch 70 takes seconds on a 2-core CPU (50 epochs: hours per
-// run), so `quick` uses an 8-channel trunk, 1 400 training maps, 6 epochs and a higher learning rate.
+// run), so `quick` uses an 8-channel trunk, 1 400 training maps, 10 epochs (200 steps) and a 4×
+// higher learning rate.
 
 // %%
 nl.table(

@@ -146,9 +146,9 @@ export class ShortestPathTrainer implements Trainer {
     const dataset = this.data.splits[split];
     const cells = dataset.gridSize * dataset.gridSize;
     const costs = new Float32Array(indices.length * cells);
-    for (let start = 0; start < indices.length; start += EVALUATION_BATCH) {
-      const chunk = Array.from(indices).slice(start, start + EVALUATION_BATCH);
-      const batch = assembleBatch(this.data, dataset, chunk);
+    const all = Array.from(indices);
+    for (let start = 0; start < all.length; start += EVALUATION_BATCH) {
+      const batch = assembleBatch(this.data, dataset, all.slice(start, start + EVALUATION_BATCH));
       const values = tf.tidy(() => {
         const images = tf.tensor4d(batch.images, [batch.size, batch.imageSize, batch.imageSize, 3]);
         return this.model.apply(images, { training: false }).dataSync() as Float32Array;
