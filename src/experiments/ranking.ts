@@ -35,6 +35,7 @@ import {
   type RelaxationParams,
 } from '../relaxations/sorting/index';
 import { Adam } from './adam';
+import { reportGradientNorm } from './gradient-norm-probe';
 import type { JsonValue } from './checkpoint';
 import { type Experiment, type MetricRow, type Trainer } from './experiment';
 import { RANKING_PRESETS, RANKING_VARIANTS, type RankingConfig, type RankingVariant } from './ranking-presets';
@@ -80,10 +81,12 @@ export class RankingTrainer implements Trainer {
       const { value, grads } = tf.variableGrads(() => {
         const scores = this.model.apply(images) as tf.Tensor2D;
         if (variant === 'baseline') {
-          const loss = tf.mean(lossPerSample(scores)) as tf.Scalar;
-          const gradientNorm = scoreGradientNorm(scores, lossPerSample);
-          row = { loss: NaN, grad_norm: gradientNorm, newton_grad_norm: gradientNorm };
-          return loss;
+          row = { loss: NaN, grad_norm: NaN, newton_grad_norm: NaN }; // filled in by the backward pass
+          const observed = reportGradientNorm(scores, (norm) => {
+            row.grad_norm = norm;
+            row.newton_grad_norm = norm;
+          });
+          return tf.mean(lossPerSample(observed)) as tf.Scalar;
         }
         const newton = newtonStep(scores, lossPerSample, { variant: variant as Exclude<RankingVariant, 'baseline'>, lambda });
         const d = newton.diagnostics;
@@ -232,15 +235,6 @@ function batchTensors(batch: FourDigitBatch): { images: tf.Tensor4D; targets: tf
     images: tf.tensor4d(batch.images, [batch.batchSize, batch.setSize, batch.height, batch.width]),
     targets: tf.tensor2d(batch.values, [batch.batchSize, batch.setSize]),
   };
-}
-
-/** ‖∇_Y L‖_F for L = mean_i l_i, on a detached copy of the scores (so nothing flows into the model). */
-function scoreGradientNorm(scores: tf.Tensor2D, lossPerSample: (y: tf.Tensor2D) => tf.Tensor1D): number {
-  return tf.tidy(() => {
-    const detached = tf.tensor2d(scores.dataSync(), scores.shape);
-    const gradient = tf.grad((y: tf.Tensor) => tf.mean(lossPerSample(y as tf.Tensor2D)))(detached);
-    return tf.norm(gradient).dataSync()[0];
-  });
 }
 
 /** variableGrads keys gradients by tfjs variable names; Adam keys them by the model's weight names. */
