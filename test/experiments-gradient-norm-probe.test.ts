@@ -14,7 +14,7 @@ test('reportGradientNorm: reports ‖∂L/∂Y‖ during backprop and passes the
   const probed = tf.grad((x: tf.Tensor) => loss(reportGradientNorm(x, (norm) => reported.push(norm))))(y);
   const plain = tf.grad(loss)(y);
   assert.equal(reported.length, 1, 'report is called once per backward pass');
-  const expected = tf.norm(plain).dataSync()[0];
+  const expected = tf.tidy(() => tf.norm(plain).dataSync()[0]);
   assert.ok(Math.abs(reported[0] - expected) < 1e-5 * expected, `reported ${reported[0]}, expected ${expected}`);
   assert.deepEqual(Array.from(probed.dataSync()), Array.from(plain.dataSync()));
   tf.dispose([probed, plain]);
