@@ -34,10 +34,9 @@ import {
   type RelaxationName,
   type RelaxationParams,
 } from '../relaxations/sorting/index';
-import { Adam } from './adam';
 import { reportGradientNorm } from './gradient-norm-probe';
-import type { JsonValue } from './checkpoint';
-import { type Experiment, type MetricRow, type Trainer } from './experiment';
+import { type Experiment, type MetricRow } from './experiment';
+import { ModelTrainer } from './model-trainer';
 import { RANKING_PRESETS, RANKING_VARIANTS, type RankingConfig, type RankingVariant } from './ranking-presets';
 
 /** Seed of the validation and test sets: every run is evaluated on the same sets. */
@@ -47,15 +46,12 @@ export const RANKING_EVALUATION_SEED = 0;
 const EVALUATION_BATCH = 100;
 
 /** A live ranking run: model, optimiser, relaxation and evaluation sets of one config. */
-export class RankingTrainer implements Trainer {
-  readonly model: FourDigitCnn;
+export class RankingTrainer extends ModelTrainer<FourDigitCnn> {
   readonly relaxation: Relaxation;
-  private readonly adam: Adam;
   private readonly evaluationSets: { validation: EvaluationSets; test: EvaluationSets };
 
   constructor(readonly config: RankingConfig) {
-    this.model = fourDigitCnn({ width: config.width, downscale: config.downscale, seed: config.seed });
-    this.adam = new Adam(this.model.variables, { learningRate: config.lr });
+    super(fourDigitCnn({ width: config.width, downscale: config.downscale, seed: config.seed }), config.lr);
     this.relaxation = makeRelaxation(config.relaxation as RelaxationName, relaxationParams(config));
     const options = { downscale: config.downscale };
     this.evaluationSets = {
@@ -78,7 +74,7 @@ export class RankingTrainer implements Trainer {
     tf.tidy(() => {
       const { images, targets } = batchTensors(batch);
       const lossPerSample = rankingLossPerSample(this.relaxation, targets);
-      const { value, grads } = tf.variableGrads(() => {
+      const value = this.minimize(() => {
         const scores = this.model.apply(images) as tf.Tensor2D;
         if (variant === 'baseline') {
           row = { loss: NaN, grad_norm: NaN, newton_grad_norm: NaN }; // filled in by the backward pass
@@ -100,9 +96,8 @@ export class RankingTrainer implements Trainer {
           fallbacks: d.fallbacks,
         };
         return newton.loss;
-      }, Object.values(this.model.variables));
+      });
       if (variant === 'baseline') row.loss = value.dataSync()[0];
-      this.adam.applyGradients(renameGradients(grads, this.model.variables));
     });
     return row;
   }
@@ -133,29 +128,6 @@ export class RankingTrainer implements Trainer {
       row[`${prefix}_elementwise`] = elementwise / sets.count;
     }
     return row;
-  }
-
-  checkpointTensors(): Record<string, tf.Tensor> {
-    const tensors: Record<string, tf.Tensor> = {};
-    for (const [name, weight] of Object.entries(this.model.getWeights())) tensors[`model/${name}`] = weight;
-    for (const [name, moment] of Object.entries(this.adam.state().moments)) tensors[`adam/${name}`] = moment;
-    return tensors;
-  }
-
-  checkpointMeta(): JsonValue {
-    return { adamStep: this.adam.stepCount };
-  }
-
-  restore(tensors: Record<string, tf.Tensor>, meta: JsonValue): void {
-    const group = (prefix: string): Record<string, tf.Tensor> =>
-      Object.fromEntries(Object.entries(tensors).filter(([name]) => name.startsWith(prefix)).map(([name, t]) => [name.slice(prefix.length), t]));
-    this.model.setWeights(group('model/'));
-    this.adam.restore({ step: (meta as { adamStep: number }).adamStep, moments: group('adam/') });
-  }
-
-  dispose(): void {
-    this.model.dispose();
-    this.adam.dispose();
   }
 }
 
@@ -235,9 +207,4 @@ function batchTensors(batch: FourDigitBatch): { images: tf.Tensor4D; targets: tf
     images: tf.tensor4d(batch.images, [batch.batchSize, batch.setSize, batch.height, batch.width]),
     targets: tf.tensor2d(batch.values, [batch.batchSize, batch.setSize]),
   };
-}
-
-/** variableGrads keys gradients by tfjs variable names; Adam keys them by the model's weight names. */
-function renameGradients(grads: Record<string, tf.Tensor>, variables: Record<string, tf.Variable>): Record<string, tf.Tensor> {
-  return Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, grads[variable.name]]));
 }

@@ -26,9 +26,9 @@ import type { ShortestPathSplit } from '../data/index';
 import { resnet18Trunk, type Resnet18Trunk } from '../models/index';
 import { INDEFINITE_POLICIES, newtonStep, newtonStepFromCurvature, type IndefinitePolicy, type NewtonOptions, type NewtonStep } from '../newton/index';
 import { Rng } from '../runtime/random';
-import { Adam } from './adam';
-import type { JsonValue } from './checkpoint';
-import type { Experiment, MetricRow, Trainer } from './experiment';
+import type { Experiment, MetricRow } from './experiment';
+import { reportGradientNorm } from './gradient-norm-probe';
+import { ModelTrainer } from './model-trainer';
 import { assembleBatch, loadShortestPathData, type ShortestPathBatch, type ShortestPathData } from './shortest-path-data';
 import { isRelaxedMethod, shortestPathLoss, type ShortestPathLoss } from './shortest-path-methods';
 import {
@@ -54,17 +54,14 @@ export interface ShortestPathPrediction {
 }
 
 /** A live shortest-path run: trunk, optimiser, loss and maps of one config. */
-export class ShortestPathTrainer implements Trainer {
-  readonly model: Resnet18Trunk;
+export class ShortestPathTrainer extends ModelTrainer<Resnet18Trunk> {
   readonly loss: ShortestPathLoss;
   /** Steps per epoch: ⌊trainMaps / batchSize⌋ (the incomplete last batch is dropped). */
   readonly stepsPerEpoch: number;
-  private readonly adam: Adam;
   private epochOrder: { epoch: number; order: Int32Array } | null = null;
 
   constructor(readonly config: ShortestPathConfig, readonly data: ShortestPathData) {
-    this.model = resnet18Trunk({ width: config.width, seed: config.seed, gridSize: data.splits.train.gridSize });
-    this.adam = new Adam(this.model.variables, { learningRate: config.lr });
+    super(resnet18Trunk({ width: config.width, seed: config.seed, gridSize: data.splits.train.gridSize }), config.lr);
     this.loss = shortestPathLoss(config);
     this.stepsPerEpoch = stepsPerEpoch(config);
   }
@@ -102,17 +99,15 @@ export class ShortestPathTrainer implements Trainer {
   step(step: number): MetricRow {
     const batch = this.trainingBatch(step);
     this.adam.learningRate = this.learningRate(step);
-    const variables = Object.values(this.model.variables);
     let row: MetricRow = {};
     tf.tidy(() => {
       const { images, paths } = batchTensors(batch);
-      const { grads } = tf.variableGrads(() => {
+      this.minimize(() => {
         const costs = tf.reshape(this.model.apply(images, { training: true }), [batch.size, -1]) as tf.Tensor2D;
         const objective = this.trainingObjective(costs, paths, step);
         row = objective.row;
         return objective.loss;
-      }, variables);
-      this.adam.applyGradients(renameGradients(grads, this.model.variables));
+      });
     });
     return row;
   }
@@ -160,29 +155,6 @@ export class ShortestPathTrainer implements Trainer {
     return { count: indices.length, gridSize: dataset.gridSize, costs, paths };
   }
 
-  checkpointTensors(): Record<string, tf.Tensor> {
-    const tensors: Record<string, tf.Tensor> = {};
-    for (const [name, weight] of Object.entries(this.model.getWeights())) tensors[`model/${name}`] = weight;
-    for (const [name, moment] of Object.entries(this.adam.state().moments)) tensors[`adam/${name}`] = moment;
-    return tensors;
-  }
-
-  checkpointMeta(): JsonValue {
-    return { adamStep: this.adam.stepCount };
-  }
-
-  restore(tensors: Record<string, tf.Tensor>, meta: JsonValue): void {
-    const group = (prefix: string): Record<string, tf.Tensor> =>
-      Object.fromEntries(Object.entries(tensors).filter(([name]) => name.startsWith(prefix)).map(([name, t]) => [name.slice(prefix.length), t]));
-    this.model.setWeights(group('model/'));
-    this.adam.restore({ step: (meta as { adamStep: number }).adamStep, moments: group('adam/') });
-  }
-
-  dispose(): void {
-    this.model.dispose();
-    this.adam.dispose();
-  }
-
   /**
    * The scalar whose gradient w.r.t. the costs `[B, m]` is the variant's (baseline: ∇_Y L; Newton:
    * ∇_Y L* = (Y − Z*) / B), and the row to log. The stochastic methods draw their noise from the
@@ -201,7 +173,7 @@ export class ShortestPathTrainer implements Trainer {
         return { loss: step.loss, row: newtonRow(step) };
       }
       const row: MetricRow = { loss: NaN, grad_norm: NaN };
-      const loss = tf.mean(lossPerSample(observeGradientNorm(costs, (norm) => (row.grad_norm = norm)))) as tf.Scalar;
+      const loss = tf.mean(lossPerSample(reportGradientNorm(costs, (norm) => (row.grad_norm = norm)))) as tf.Scalar;
       row.loss = loss.dataSync()[0];
       return { loss, row };
     }
@@ -352,21 +324,4 @@ function newtonRow(step: NewtonStep): MetricRow {
   if (Number.isFinite(d.eigenvalueMin)) Object.assign(row, { eig_min: d.eigenvalueMin, eig_max: d.eigenvalueMax, condition: d.conditionNumber });
   row.fallbacks = d.fallbacks;
   return row;
-}
-
-/** Identity on y [B, m] whose backward pass reports ‖dL/dy‖_F (= ‖∇_Y L‖) to `report`. */
-function observeGradientNorm(y: tf.Tensor2D, report: (norm: number) => void): tf.Tensor2D {
-  const identity = tf.customGrad(((x: tf.Tensor) => ({
-    value: tf.clone(x),
-    gradFunc: (dy: tf.Tensor) => {
-      report(tf.tidy(() => tf.norm(dy).dataSync()[0]));
-      return tf.clone(dy);
-    },
-  })) as Parameters<typeof tf.customGrad>[0]);
-  return identity(y) as tf.Tensor2D;
-}
-
-/** variableGrads keys gradients by tfjs variable names; Adam keys them by the model's weight names. */
-function renameGradients(grads: Record<string, tf.Tensor>, variables: Record<string, tf.Variable>): Record<string, tf.Tensor> {
-  return Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, grads[variable.name]]));
 }
