@@ -28,6 +28,7 @@ import {
   type NewtonOptions,
   type PerSampleLoss,
 } from '../src/index';
+import { cpuMsPerRun } from './cpu-time';
 
 const argument = (name: string): string | undefined => {
   const index = process.argv.indexOf(name);
@@ -36,35 +37,7 @@ const argument = (name: string): string | undefined => {
 const repeats = Number(argument('--repeats') ?? 5);
 const N = 100;
 const LAMBDA = 0.1;
-
-/**
- * CPU ms per run: warm up for ≥ 0.5 s (at least one run), then the median of `repeats` batches of
- * runs, each ≥ 40 ms; a run slower than 0.5 s is measured once more.
- */
-function cpuMs(run: () => void): number {
-  const warmUpStart = performance.now();
-  let slowest = 0;
-  for (let i = 0; i < 1 || performance.now() - warmUpStart < 500; i++) {
-    const start = performance.now();
-    run();
-    slowest = Math.max(slowest, performance.now() - start);
-  }
-  const samples: number[] = [];
-  for (let batch = 0; batch < (slowest > 500 ? 1 : repeats); batch++) {
-    const start = process.cpuUsage();
-    let runs = 0;
-    let elapsed = 0;
-    while (runs < 1 || elapsed < 40_000) {
-      run();
-      runs++;
-      const used = process.cpuUsage(start);
-      elapsed = used.user + used.system;
-    }
-    samples.push(elapsed / runs / 1000);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
-}
+const timing = { batches: repeats, warmUpMs: 500, batchMs: 40 };
 
 /** A smooth, non-convex per-sample loss: Σ_k [sin(w y) + softplus(v y) + 0.1 y⁴] + ½ (Σ_k w y)². */
 function smoothLoss(m: number, rng: Rng): { loss: PerSampleLoss; dispose: () => void } {
@@ -106,14 +79,14 @@ async function main(): Promise<void> {
     const { loss, dispose } = make();
     const y = tf.tensor2d(rng.fillNormal(new Float32Array(N * m)), [N, m]);
     const gradientOnly = lossStep(y, (x) => tf.mean(loss(x)));
-    const before = cpuMs(gradientOnly);
+    const before = cpuMsPerRun(gradientOnly, timing);
     const methods = [
       lossStep(y, (x) => tf.mean(loss(withFisherNewtonGradient(x, LAMBDA)))),
       lossStep(y, (x) => newtonLoss(x, loss, { variant: 'fisher', lambda: LAMBDA })),
       lossStep(y, (x) => newtonLoss(x, loss, hessian)),
       lossStep(y, (x) => newtonLoss(x, loss, { ...hessian, curvature: 'per-sample' })),
-    ].map(cpuMs);
-    const base = Math.min(before, cpuMs(gradientOnly)); // measured before and after: the JIT settles
+    ].map((run) => cpuMsPerRun(run, timing));
+    const base = Math.min(before, cpuMsPerRun(gradientOnly, timing)); // measured before and after: the JIT settles
     const cells = methods.map((ms) => `${ms.toFixed(2)} (${(ms / base).toFixed(2)}×, +${(ms - base).toFixed(1)})`);
     console.log(label.padEnd(16) + base.toFixed(2).padStart(28) + cells.map((c) => c.padStart(28)).join(''));
     y.dispose();

@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, describeBackend, Rng, makeRelaxation, perSampleHessians, rankingLossPerSample, type RelaxationName, type RelaxationParams } from '../src/index';
+import { cpuMsPerRun } from './cpu-time';
 
 const argument = (name: string): string | undefined => {
   const index = process.argv.indexOf(name);
@@ -33,31 +34,6 @@ const METHODS: { label: string; name: RelaxationName; params?: RelaxationParams 
   { label: 'bitonic logistic', name: 'logistic', params: { network: 'bitonic' } },
 ];
 
-/**
- * CPU time per run in ms (process user + system time, so other processes competing for the cores
- * do not inflate it): after warming up (JIT, caches) for ≥ 0.3 s, the median over `batches` batches
- * of runs, each batch ≥ 50 ms.
- */
-function cpuMs(run: () => void, batches: number): number {
-  const warmUpStart = performance.now();
-  for (let i = 0; i < 3 || performance.now() - warmUpStart < 300; i++) run();
-  const samples: number[] = [];
-  for (let batch = 0; batch < batches; batch++) {
-    const start = process.cpuUsage();
-    let runs = 0;
-    let elapsed = 0;
-    while (runs < 1 || elapsed < 50_000) {
-      run();
-      runs++;
-      const used = process.cpuUsage(start);
-      elapsed = used.user + used.system;
-    }
-    samples.push(elapsed / runs / 1000);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
-}
-
 async function main(): Promise<void> {
   const info = await initBackend(argument('--backend') ?? 'wasm');
   console.log(`backend: ${describeBackend(info)}; B = ${BATCH}; CPU time per call, median of ${repeats} batches`);
@@ -69,8 +45,8 @@ async function main(): Promise<void> {
     for (const { label, name, params } of METHODS) {
       const loss = rankingLossPerSample(makeRelaxation(name, params), targets);
       const gradient = tf.grad((x: tf.Tensor) => tf.sum(loss(x as tf.Tensor2D)));
-      const forwardBackward = cpuMs(() => tf.tidy(() => gradient(scores).dataSync()), repeats);
-      const hessian = cpuMs(() => perSampleHessians(scores, loss).dispose(), Math.max(3, Math.floor(repeats / 2)));
+      const forwardBackward = cpuMsPerRun(() => tf.tidy(() => gradient(scores).dataSync()), { batches: repeats });
+      const hessian = cpuMsPerRun(() => perSampleHessians(scores, loss).dispose(), { batches: Math.max(3, Math.floor(repeats / 2)) });
       const ratio = (ms: number, reference: number): string => `${(ms / reference).toFixed(2)}× torch`;
       console.log(
         `  ${label.padEnd(20)} ${forwardBackward.toFixed(2).padStart(7)} ms (${ratio(forwardBackward, TORCH.forwardBackward[n])})` +
