@@ -106,6 +106,62 @@ test('relaxedBellmanFord: twice differentiable — autodiff Hessian equals finit
   tf.dispose([cost, target]);
 });
 
+/** ∇_x ⟨∇f(x), v⟩ = H v by double backward, and (∇f(x + h v) − ∇f(x − h v)) / 2h. */
+function hessianVectorProducts(f: (x: tf.Tensor) => tf.Scalar, x: tf.Tensor, v: tf.Tensor, h: number): { autodiff: Float32Array; numeric: Float64Array } {
+  const gradient = tf.grad(f);
+  const autodiff = tf.tidy(() => tf.grad((y: tf.Tensor) => tf.sum(tf.mul(gradient(y), v)))(x).dataSync() as Float32Array);
+  const plus = tf.tidy(() => gradient(tf.add(x, tf.mul(v, h))).dataSync());
+  const minus = tf.tidy(() => gradient(tf.sub(x, tf.mul(v, h))).dataSync());
+  return { autodiff, numeric: Float64Array.from(plus, (p, i) => (p - minus[i]) / (2 * h)) };
+}
+
+for (const backend of ['cpu', 'wasm']) {
+  test(`relaxedBellmanFord (${backend}): twice differentiable at the experiment's size — Hessian-vector products (12×12, beta 10, nIter 25) equal finite differences of the gradient`, async () => {
+    await initBackend(backend);
+    const rng = new Rng(12);
+    const [batch, size] = [2, 12];
+    const cost = tf.tensor3d(Float32Array.from({ length: batch * size * size }, () => rng.uniform() * 2 + 0.5), [batch, size, size]);
+    const target = tf.tensor3d(Float32Array.from({ length: batch * size * size }, (_, i) => ((i % (size * size)) % (size + 1) === 0 ? 1 : 0)), [batch, size, size]);
+    const cases: RelaxedBellmanFordOptions[] = [
+      { tConorm: 'probabilistic', loop: 'for' },
+      { tConorm: 'hamacher', loop: 'for' },
+      { tConorm: 'yager_1', loop: 'for' },
+      { tConorm: 'probabilistic', loop: 'while' },
+    ];
+    for (const options of cases) {
+      for (const pathLoss of [pathL2SquaredLoss, pathL1Loss]) {
+        const f = (x: tf.Tensor): tf.Scalar => tf.sum(pathLoss(relaxedBellmanFord(x as tf.Tensor3D, { beta: 10, nIter: 25, ...options }), target));
+        const direction = tf.tensor3d(Float32Array.from({ length: cost.size }, () => rng.normal()), cost.shape);
+        const label = `${JSON.stringify(options)} ${pathLoss.name}`;
+        const { autodiff, numeric } = hessianVectorProducts(f, cost, direction, 1e-3);
+        assert.ok(autodiff.every(Number.isFinite), `${label}: finite`);
+        assert.ok(autodiff.some((v) => Math.abs(v) > 1), `${label}: non-trivial`);
+        const error = relativeError(autodiff, numeric);
+        assert.ok(error < 1e-2, `${label}: relative error ${error}`);
+        direction.dispose();
+      }
+    }
+    tf.dispose([cost, target]);
+  });
+}
+
+test('relaxedBellmanFord: gradients and Hessian-vector products match finite differences when cells are still unreached at the last step (nIter < max(H, W))', async () => {
+  await initBackend('cpu');
+  const rng = new Rng(4);
+  const cost = tf.tensor3d(Float32Array.from({ length: 36 }, () => rng.uniform() * 2 + 0.5), [1, 6, 6]);
+  const target = tf.tensor3d(Float32Array.from({ length: 36 }, (_, i) => (i % 7 === 0 ? 1 : 0)), [1, 6, 6]);
+  // nIter 4 on 6 × 6: the target (5, 5) is unreached, the traceback starts with uniform weights.
+  const f = (x: tf.Tensor): tf.Scalar => tf.sum(pathL2SquaredLoss(relaxedBellmanFord(x as tf.Tensor3D, { beta: 1, nIter: 4 }), target));
+  const autodiff = tf.grad(f)(cost);
+  const numeric = finiteDifferenceGradient(f, cost, 1e-2);
+  assert.ok(numeric.some((v) => Math.abs(v) > 1e-3), 'non-trivial gradient');
+  assert.ok(relativeError(autodiff.dataSync(), numeric) < 2e-2, 'gradient');
+  const direction = tf.tensor3d(Float32Array.from({ length: 36 }, () => rng.normal()), [1, 6, 6]);
+  const { autodiff: hvp, numeric: fdHvp } = hessianVectorProducts(f, cost, direction, 1e-2);
+  assert.ok(relativeError(hvp, fdHvp) < 2e-2, 'Hessian-vector product');
+  tf.dispose([cost, target, autodiff, direction]);
+});
+
 test('relaxedBellmanFord: large beta recovers the exact path when the traceback has as many steps as the path has cells', async () => {
   await initBackend('cpu');
   const rng = new Rng(8);

@@ -21,6 +21,19 @@
  *
  * 1e12 is AlgoVision's "infinity": finite, so 0 · UNREACHED = 0 and softmax stays NaN-free in
  * float32 (beta · 1e12 is far below float32's 3.4e38 for any sensible beta).
+ *
+ * Unreached cells, masked. Which cells are still at UNREACHED does not depend on the costs: after
+ * t steps exactly those with max(row, col) > t (8-neighbourhood from (0, 0)). Here they and the
+ * border are masks instead of values on the tape: their logit is the constant -beta · UNREACHED
+ * and the distance they contribute is 0. Forward values are the same (an unreached neighbour of a
+ * reached cell has softmin weight exp(-beta (1e12 - d)) = 0 in float32 for beta > 1.1e-10; a cell
+ * with no reached neighbour gets pred = 1/8 each and d = UNREACHED either way), and so are the
+ * gradients wherever every cell is reached by the last step (nIter ≥ max(H, W)). Why: with 1e12
+ * on the tape, the double backward multiplies adjoints by beta · 1e12 once per step through the
+ * unreached region, overflows after a few steps and returns NaN (12 × 12, nIter 25: every
+ * Hessian-vector product entry NaN; 3.4e15 instead of O(1) at nIter 5). With the masks, unreached
+ * cells are constants, so their costs get zero derivatives, as finite differences of the float32
+ * forward do (1e12 + cost rounds to 1e12).
  */
 import * as tf from '@tensorflow/tfjs';
 import { NEIGHBOUR_OFFSETS } from './dijkstra';
@@ -81,18 +94,44 @@ export function relaxedBellmanFord(cost: tf.Tensor3D, options: RelaxedBellmanFor
 /** Runs the relaxed Bellman-Ford forward; returns the soft predecessors of the last step `[B, H, W, 8]`. */
 function softPredecessors(cost: tf.Tensor3D, beta: number, nIter: number): tf.Tensor4D {
   const [batch, height, width] = cost.shape;
-  // Multiplying by this mask sets d[source] = 0 (and cuts the gradient there, as an assignment does).
-  const notSource = tf.oneHot(tf.scalar(0, 'int32'), height * width, 0, 1).reshape([1, height, width]);
   const border: [number, number][] = [[0, 0], [1, 1], [1, 1]];
-  let distances = tf.pad(tf.mul(tf.fill([batch, height, width], UNREACHED), notSource), border, UNREACHED) as tf.Tensor3D;
+  // Unreached cells and the border hold 0 here: the masks below stand for their UNREACHED value.
+  let distances = tf.zeros([batch, height + 2, width + 2]) as tf.Tensor3D;
   let predecessors: tf.Tensor4D | null = null;
-  for (let step = 0; step < nIter; step++) {
+  for (let step = 1; step <= nIter; step++) {
+    const { unreachedNeighbours, keep } = reachabilityMasks(height, width, step);
     const neighbours = gatherNeighbours(distances);
-    predecessors = tf.softmax(tf.mul(neighbours, -beta)) as tf.Tensor4D;
+    // -beta (d + UNREACHED · unreached): the reference's logits, UNREACHED a constant off the tape.
+    predecessors = tf.softmax(tf.mul(tf.add(neighbours, unreachedNeighbours), -beta)) as tf.Tensor4D;
     const relaxed = tf.add(tf.sum(tf.mul(predecessors, neighbours), 3), cost);
-    distances = tf.pad(tf.mul(relaxed, notSource), border, UNREACHED) as tf.Tensor3D;
+    // Multiplying by `keep` sets d[source] = 0 (cutting the gradient there, as an assignment
+    // does) and leaves cells not reached yet at 0 (i.e. UNREACHED).
+    distances = tf.pad(tf.mul(relaxed, keep), border) as tf.Tensor3D;
   }
   return predecessors as tf.Tensor4D;
+}
+
+/**
+ * Constant masks of relaxation step `step` (1-based) on an `height × width` grid; cell (r, c) is
+ * reached after s steps iff max(r, c) <= s.
+ * - unreachedNeighbours `[1, H, W, 8]`: UNREACHED where c + dir_k is off the grid or not reached
+ *   after step - 1, else 0;
+ * - keep `[1, H, W]`: 1 where c is reached after `step` and is not the source, else 0.
+ */
+function reachabilityMasks(height: number, width: number, step: number): { unreachedNeighbours: tf.Tensor4D; keep: tf.Tensor3D } {
+  const reached = (r: number, c: number, steps: number): boolean => r >= 0 && r < height && c >= 0 && c < width && Math.max(r, c) <= steps;
+  const unreached = new Float32Array(height * width * 8);
+  const keep = new Float32Array(height * width);
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const cell = r * width + c;
+      keep[cell] = cell > 0 && reached(r, c, step) ? 1 : 0;
+      NEIGHBOUR_OFFSETS.forEach(([dr, dc], k) => {
+        if (!reached(r + dr, c + dc, step - 1)) unreached[cell * 8 + k] = UNREACHED;
+      });
+    }
+  }
+  return { unreachedNeighbours: tf.tensor4d(unreached, [1, height, width, 8]), keep: tf.tensor3d(keep, [1, height, width]) };
 }
 
 /**
