@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { installSecondOrderGradients } from './second-order-gradients';
 import { installWasmTrainingKernels } from './wasm-training-kernels';
+import { guardWasmHeap } from './wasm-heap-guard';
 
 export const BACKEND_ENV_VAR = 'NEWTON_LOSSES_BACKEND';
 export const BACKEND_CHOICES = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
@@ -41,7 +42,8 @@ let current: BackendInfo | null = null;
 
 /**
  * Picks, starts and verifies a backend, then installs the project's kernels and gradients
- * (correct second derivatives everywhere, fast conv2d gradients on wasm). Safe to call again:
+ * (correct second derivatives everywhere, fast conv2d gradients on wasm, and on wasm an
+ * out-of-memory Error instead of heap corruption: `./wasm-heap-guard`). Safe to call again:
  * with the same request it returns the active backend.
  *
  * @param preferred 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu'; default: the
@@ -64,7 +66,10 @@ export async function initBackend(preferred?: string): Promise<BackendInfo> {
       continue;
     }
     installSecondOrderGradients();
-    if (outcome.name === 'wasm') installWasmTrainingKernels();
+    if (outcome.name === 'wasm') {
+      installWasmTrainingKernels();
+      guardWasmHeap();
+    }
     current = { ...outcome, requested, skipped, tfjsVersion: tf.version.tfjs };
     return current;
   }
