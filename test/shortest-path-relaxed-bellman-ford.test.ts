@@ -14,6 +14,7 @@ import {
   finiteDifferenceHessian,
   autodiffHessian,
   relativeError,
+  perSampleHessians,
 } from '../src/index';
 import type { RelaxedBellmanFordOptions, TConorm, TracebackLoop } from '../src/index';
 
@@ -160,6 +161,31 @@ test('relaxedBellmanFord: gradients and Hessian-vector products match finite dif
   const { autodiff: hvp, numeric: fdHvp } = hessianVectorProducts(f, cost, direction, 1e-2);
   assert.ok(relativeError(hvp, fdHvp) < 2e-2, 'Hessian-vector product');
   tf.dispose([cost, target, autodiff, direction]);
+});
+
+test('relaxedBellmanFord: per-sample Hessians taken inside an enclosing tf.grad keep no intermediates alive there (the batch-8 wasm out-of-memory)', async () => {
+  await initBackend('wasm');
+  const rng = new Rng(6);
+  const [batch, size] = [8, 4];
+  const costs = tf.tensor2d(Float32Array.from({ length: batch * size * size }, () => rng.uniform() * 2 + 0.5), [batch, size * size]);
+  const target = tf.tensor3d(Float32Array.from({ length: batch * size * size }, (_, i) => ((i % (size * size)) % (size + 1) === 0 ? 1 : 0)), [batch, size, size]);
+  const lossPerSample = (y: tf.Tensor2D): tf.Tensor1D =>
+    tf.tidy(() => pathL2SquaredLoss(relaxedBellmanFord(tf.reshape(y, [batch, size, size]) as tf.Tensor3D, { nIter: 8 }), target));
+  const outside = perSampleHessians(costs, lossPerSample);
+  let inside: Float32Array | null = null;
+  let growth = -1;
+  const gradient = tf.grad((x: tf.Tensor) => {
+    const before = tf.memory().numTensors;
+    const hessians = perSampleHessians(costs, lossPerSample);
+    growth = tf.memory().numTensors - before;
+    inside = hessians.dataSync() as Float32Array;
+    hessians.dispose();
+    return tf.sum(tf.square(x));
+  })(costs);
+  assert.equal(growth, 1, 'only the returned Hessians are alive while the enclosing tape records (16 HVPs would keep thousands)');
+  assert.ok(inside !== null && relativeError(inside, outside.dataSync()) === 0, 'same Hessians on and off a tape');
+  assert.ok(outside.dataSync().some((v) => Math.abs(v) > 1e-2), 'non-trivial Hessians');
+  tf.dispose([costs, target, outside, gradient]);
 });
 
 test('relaxedBellmanFord: large beta recovers the exact path when the traceback has as many steps as the path has cells', async () => {

@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../runtime/random';
 import { assertFinite, readOutputs } from './validation';
 import type { PerSampleLoss } from './types';
+import { withoutEnclosingTape } from './without-enclosing-tape';
 
 /** Losses l_i [N] and gradients g_i [N·m] in float64, from one backward pass. */
 export interface LossesAndGradients {
@@ -79,9 +80,16 @@ export function lossesAndGradients(y: tf.Tensor2D, lossPerSample: PerSampleLoss,
 
 /**
  * All H_i, row-major [N, m, m] in float64, from m Hessian-vector products: product j is
- * ∇_Y Σ_i ⟨g_i(Y), e_j⟩, whose row i is H_i e_j (column j of H_i).
+ * ∇_Y Σ_i ⟨g_i(Y), e_j⟩, whose row i is H_i e_j (column j of H_i). Runs off any enclosing
+ * gradient tape (the result is plain numbers): recorded on one, the m products' intermediates
+ * stay alive until that tape's backward pass (batch 8 of a 12 × 12 relaxed Bellman-Ford: 332 594
+ * tensors, the whole 4 GiB wasm heap).
  */
 export function hessiansByColumns(y: tf.Tensor2D, lossPerSample: PerSampleLoss, caller: string): Float64Array {
+  return withoutEnclosingTape(() => hessiansByColumnsOnOwnTape(y, lossPerSample, caller));
+}
+
+function hessiansByColumnsOnOwnTape(y: tf.Tensor2D, lossPerSample: PerSampleLoss, caller: string): Float64Array {
   const [n, m] = y.shape;
   const hessians = new Float64Array(n * m * m);
   const gradient = tf.grad((w: tf.Tensor) => tf.sum(callLoss(lossPerSample, w as tf.Tensor2D, n, caller)));
