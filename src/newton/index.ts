@@ -24,6 +24,7 @@ export type {
   CurvatureRequest,
   CurvatureProvider,
   NewtonDiagnostics,
+  SolveReport,
   NewtonStep,
 } from './types';
 export { NEWTON_VARIANTS, CURVATURE_MODES, INDEFINITE_POLICIES } from './types';

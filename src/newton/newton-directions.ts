@@ -10,7 +10,7 @@
  * - fisher, per-sample:   M_i = g_i g_iᵀ, so by Sherman–Morrison d_i = g_i / (λ + ‖g_i‖²).
  */
 import { solveShifted, SPECTRUM_SIZE_LIMIT, type ShiftedSolveReport } from './shifted-solve';
-import type { CurvatureMode, IndefinitePolicy, NewtonVariant } from './types';
+import type { CurvatureMode, IndefinitePolicy, NewtonVariant, SolveReport } from './types';
 
 /** A batch's curvature in float64: g_i rows [N·m], and Hessians when the variant needs them. */
 export interface BatchCurvature {
@@ -36,19 +36,10 @@ export interface DirectionOptions {
 }
 
 /** Directions d_i [N·m] and the bookkeeping over all systems solved. */
-export interface NewtonDirections {
+export interface NewtonDirections extends SolveReport {
   directions: Float64Array;
-  eigenvalueMin: number;
-  eigenvalueMax: number;
-  conditionNumber: number;
-  /** Systems whose eigenvalues the indefinite policy changed. */
-  fallbacks: number;
-  /** Systems solved on the eigenbasis because M + λI failed the positive-definite test. */
-  eigenSolves: number;
-  systems: number;
 }
 
-/** d_i = (M + λI)⁻¹ g_i for every sample (see the module comment for each variant). */
 export function newtonDirections(curvature: BatchCurvature, options: DirectionOptions): NewtonDirections {
   const { variant, curvature: mode } = options;
   if (variant === 'fisher') {

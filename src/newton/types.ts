@@ -94,19 +94,8 @@ export interface CurvatureRequest {
  */
 export type CurvatureProvider = (y: tf.Tensor2D, request: CurvatureRequest) => CurvatureEstimate;
 
-/** What one Newton step saw, all numbers in float64. */
-export interface NewtonDiagnostics {
-  variant: NewtonVariant;
-  curvature: CurvatureMode;
-  lambda: number;
-  /** The original batch loss L(Y) = mean_i l_i(y_i) (NaN when a provider gave no losses). */
-  loss: number;
-  /** The Newton loss L*(Y) = mean_i ½‖z*_i − y_i‖². */
-  newtonLoss: number;
-  /** ‖∇_Y L‖_F = ‖G‖_F / N: the gradient before the transform. */
-  gradientNorm: number;
-  /** ‖∇_Y L*‖_F = ‖Z* − Y‖_F / N: the gradient after the transform. */
-  newtonGradientNorm: number;
+/** What the solves of (M + λI) d = g reported, over all systems of one step. */
+export interface SolveReport {
   /** Smallest and largest eigenvalue of M + λI (over all samples for 'per-sample'); NaN: see `spectrum`. */
   eigenvalueMin: number;
   eigenvalueMax: number;
@@ -121,6 +110,21 @@ export interface NewtonDiagnostics {
   eigenSolves: number;
   /** Systems solved (1 for 'batch-mean', N for 'per-sample'). */
   systems: number;
+}
+
+/** What one Newton step saw, all numbers in float64. */
+export interface NewtonDiagnostics extends SolveReport {
+  variant: NewtonVariant;
+  curvature: CurvatureMode;
+  lambda: number;
+  /** The original batch loss L(Y) = mean_i l_i(y_i) (NaN when a provider gave no losses). */
+  loss: number;
+  /** The Newton loss L*(Y) = mean_i ½‖z*_i − y_i‖². */
+  newtonLoss: number;
+  /** ‖∇_Y L‖_F = ‖G‖_F / N: the gradient before the transform. */
+  gradientNorm: number;
+  /** ‖∇_Y L*‖_F = ‖Z* − Y‖_F / N: the gradient after the transform. */
+  newtonGradientNorm: number;
 }
 
 /** A Newton step: the Newton loss (gradient into Y only), the target z* and its diagnostics. */
