@@ -74,6 +74,7 @@ const RUN_FLAGS = {
   'results-dir': { type: 'string' },
   backend: { type: 'string' },
   progress: { type: 'string' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -105,6 +106,8 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
   if (backendName !== undefined && !(BACKEND_CHOICES as readonly string[]).includes(backendName)) {
     throw new Error(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${backendName}'`);
   }
+  const workers = Number(values.workers ?? 1);
+  if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be an integer >= 1, got '${values.workers}'`);
 
   const seen = new Set<string>();
   const configs = expandGrid(axes)
@@ -125,7 +128,7 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
   };
   process.on('SIGINT', onInterrupt);
   try {
-    const { outcomes, failures } = await runGrid(experiment, configs, { resultsRoot, progress, stream: io.stderr, signal: controller.signal });
+    const { outcomes, failures } = await runGrid(experiment, configs, { resultsRoot, progress, stream: io.stderr, signal: controller.signal, workers });
     const rows = outcomes
       .filter((outcome) => outcome.result)
       .map((outcome) => ({ ...pick(outcome.config, experiment.groupBy), seed: outcome.config.seed, ...pick(outcome.result!, [...experiment.reportMetrics, 'best_step', 'wall_s']) }));
@@ -156,6 +159,7 @@ function experimentHelp(experiment: Experiment): string {
     ['--results-dir <path>', `where runs are stored [default: ${DEFAULT_RESULTS_ROOT}]`],
     ['--backend <name>', `${BACKEND_CHOICES.join('|')} [default: $NEWTON_LOSSES_BACKEND, else auto]`],
     ['--progress <mode>', `${PROGRESS_MODES.join('|')}: progress on stderr [default: auto]`],
+    ['--workers <k>', 'worker threads for training, data parallel (one per free core; wasm is single-threaded) [default: 1]'],
     ['-h, --help', 'this help'],
   ];
   const width = 26; // longer flags (long choice lists) put their text on the next line

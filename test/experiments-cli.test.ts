@@ -35,6 +35,7 @@ test('cli --help lists the commands; <experiment> --help lists every option with
   assert.match(help.stdout, /--eval-every <integer> +evaluation interval \[default: 10\]/);
   assert.match(help.stdout, /--preset <smoke> +preset \[default: smoke, or \$NEWTON_LOSSES_PRESET\]/);
   assert.match(help.stdout, /--grid +every option takes a comma-separated list/);
+  assert.match(help.stdout, /--workers <k> +worker threads for training/);
 });
 
 test('cli: unknown options, bad values and lists without --grid are clear errors', async () => {
@@ -45,6 +46,7 @@ test('cli: unknown options, bad values and lists without --grid are clear errors
   assert.match((await cli(['fake', '--seed', '0,1'])).stderr, /--seed '0,1' is a list; add --grid/);
   assert.match((await cli(['fake', '--progress', 'loud'])).stderr, /--progress must be one of auto, tty, lines, none/);
   assert.match((await cli(['fake', '--backend', 'tpu'])).stderr, /--backend must be one of auto, tfjs-node-gpu/);
+  assert.match((await cli(['fake', '--workers', '0'])).stderr, /--workers must be an integer >= 1, got '0'/);
   assert.match((await cli(['nope'])).stderr, /unknown experiment 'nope'; expected one of .*fake/);
   assert.ok(listExperiments().includes('fake'));
 });

@@ -268,6 +268,8 @@ nl.table(curvatureRows, `Spectrum of M + λI over all training steps and seeds (
 // npx newton-losses results ranking --where preset=paper
 // ```
 //
+// On a CPU with the wasm backend, add `--workers K` to split every batch over K worker threads (one
+// per free core: wasm runs on one core; the results equal a one-thread run's up to float rounding).
 // Their CSV files land in `data/results/ranking/`; the next cell loads whatever is there.
 
 // %%

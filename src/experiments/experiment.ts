@@ -71,7 +71,17 @@ export interface Experiment<C extends RunConfig = RunConfig> {
   groupBy: readonly string[];
   /** Result columns that summaries report (mean ± std). */
   reportMetrics: readonly string[];
-  createTrainer(config: C): Promise<Trainer>;
+  createTrainer(config: C, options?: TrainerOptions): Promise<Trainer>;
+}
+
+/** How a trainer runs, as opposed to what it trains: not part of the config (same run, same results). */
+export interface TrainerOptions {
+  /**
+   * Worker threads for the model's forward and backward pass (data parallel, `DataParallelGradients`);
+   * default 1: everything on this thread. Results equal the one-thread run's up to float rounding.
+   * An experiment whose model cannot be split by examples (batch norm) refuses more than 1.
+   */
+  workers?: number;
 }
 
 /**

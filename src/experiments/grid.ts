@@ -28,6 +28,8 @@ export interface GridOptions {
   stream?: { write(text: string): unknown; isTTY?: boolean };
   /** Stops the grid (the current run stops without saving, as if killed). */
   signal?: AbortSignal;
+  /** Worker threads for training (see `TrainerOptions`); default 1. */
+  workers?: number;
 }
 
 export interface GridFailure<C extends RunConfig> {
@@ -54,6 +56,7 @@ export async function runGrid<C extends RunConfig>(experiment: Experiment<C>, co
       const outcome = await runExperiment(experiment, config, {
         resultsRoot: options.resultsRoot,
         signal: options.signal,
+        workers: options.workers,
         onStart: ({ id, startStep }) => {
           done = startStep;
           progress.skip(startStep);

@@ -25,6 +25,7 @@ import {
 } from '../data/index';
 import { fourDigitCnn, type FourDigitCnn } from '../models/index';
 import { newtonStep } from '../newton/index';
+import { activeBackend } from '../runtime/index';
 import {
   makeRelaxation,
   rankingLossPerSample,
@@ -35,7 +36,8 @@ import {
   type RelaxationParams,
 } from '../relaxations/sorting/index';
 import { reportGradientNorm } from './gradient-norm-probe';
-import { type Experiment, type MetricRow } from './experiment';
+import { DataParallelGradients } from './data-parallel';
+import { type Experiment, type MetricRow, type TrainerOptions } from './experiment';
 import { ModelTrainer } from './model-trainer';
 import { RANKING_PRESETS, RANKING_VARIANTS, type RankingConfig, type RankingVariant } from './ranking-presets';
 
@@ -66,40 +68,72 @@ export class RankingTrainer extends ModelTrainer<FourDigitCnn> {
     return fourDigitTrainingBatch({ seed, step, batchSize, setSize: n, downscale });
   }
 
-  /** One Adam step on the batch of `step`; returns the logged values (see the file comment). */
-  step(step: number): MetricRow {
+  /** Starts a trainer for `config`, with its model on `options.workers` worker threads when > 1. */
+  static async create(config: RankingConfig, options: TrainerOptions = {}): Promise<RankingTrainer> {
+    const trainer = new RankingTrainer(config);
+    if ((options.workers ?? 1) > 1) {
+      if (activeBackend()?.name === 'tensorflow') {
+        trainer.dispose();
+        throw new Error('ranking: workers > 1 is for the single-threaded wasm and cpu backends; tfjs-node already uses every core');
+      }
+      const model = { kind: 'four-digit-cnn', options: { width: config.width, downscale: config.downscale, seed: config.seed } } as const;
+      trainer.useWorkers(await DataParallelGradients.start({ workers: options.workers!, model, backend: activeBackend()?.source ?? 'wasm' }));
+    }
+    return trainer;
+  }
+
+  /**
+   * One Adam step on the batch of `step`; returns the logged values (see the file comment).
+   * Synchronous on this thread; a promise when the model runs on worker threads.
+   */
+  step(step: number): MetricRow | Promise<MetricRow> {
     const batch = this.trainingBatch(step);
+    const shape = [batch.batchSize, batch.setSize, batch.height, batch.width];
+    const row: MetricRow = {};
+    const targets = (): tf.Tensor2D => tf.tensor2d(batch.values, [batch.batchSize, batch.setSize]);
+    const record = (value: number): MetricRow => {
+      if (this.config.variant === 'baseline') row.loss = value;
+      return row;
+    };
+    if (this.workers) {
+      const target = targets();
+      const loss = (scores: tf.Tensor): tf.Scalar => this.objective(scores as tf.Tensor2D, target, row);
+      return this.minimizeOnWorkers(batch.images, shape, loss)
+        .then(record)
+        .finally(() => target.dispose());
+    }
+    return record(
+      tf.tidy(() => {
+        const [images, target] = [tf.tensor(batch.images, shape), targets()];
+        return this.minimize(() => this.objective(this.model.apply(images) as tf.Tensor2D, target, row)).dataSync()[0];
+      }),
+    );
+  }
+
+  /** The training loss of the scores (ranking loss, or the Newton loss); fills `row` with the logged values. */
+  private objective(scores: tf.Tensor2D, targets: tf.Tensor2D, row: MetricRow): tf.Scalar {
     const { variant, lambda } = this.config;
-    let row: MetricRow = {};
-    tf.tidy(() => {
-      const { images, targets } = batchTensors(batch);
-      const lossPerSample = rankingLossPerSample(this.relaxation, targets);
-      const value = this.minimize(() => {
-        const scores = this.model.apply(images) as tf.Tensor2D;
-        if (variant === 'baseline') {
-          row = { loss: NaN, grad_norm: NaN, newton_grad_norm: NaN }; // filled in by the backward pass
-          const observed = reportGradientNorm(scores, (norm) => {
-            row.grad_norm = norm;
-            row.newton_grad_norm = norm;
-          });
-          return tf.mean(lossPerSample(observed)) as tf.Scalar;
-        }
-        const newton = newtonStep(scores, lossPerSample, { variant: variant as Exclude<RankingVariant, 'baseline'>, lambda });
-        const d = newton.diagnostics;
-        row = {
-          loss: d.loss,
-          newton_loss: d.newtonLoss,
-          grad_norm: d.gradientNorm,
-          newton_grad_norm: d.newtonGradientNorm,
-          eig_min: d.eigenvalueMin,
-          eig_max: d.eigenvalueMax,
-          fallbacks: d.fallbacks,
-        };
-        return newton.loss;
+    const lossPerSample = rankingLossPerSample(this.relaxation, targets);
+    if (variant === 'baseline') {
+      Object.assign(row, { loss: NaN, grad_norm: NaN, newton_grad_norm: NaN }); // filled in by the backward pass and the caller
+      const observed = reportGradientNorm(scores, (norm) => {
+        row.grad_norm = norm;
+        row.newton_grad_norm = norm;
       });
-      if (variant === 'baseline') row.loss = value.dataSync()[0];
+      return tf.mean(lossPerSample(observed)) as tf.Scalar;
+    }
+    const newton = newtonStep(scores, lossPerSample, { variant: variant as Exclude<RankingVariant, 'baseline'>, lambda });
+    const d = newton.diagnostics;
+    Object.assign(row, {
+      loss: d.loss,
+      newton_loss: d.newtonLoss,
+      grad_norm: d.gradientNorm,
+      newton_grad_norm: d.newtonGradientNorm,
+      eig_min: d.eigenvalueMin,
+      eig_max: d.eigenvalueMax,
+      fallbacks: d.fallbacks,
     });
-    return row;
+    return newton.loss;
   }
 
   /** Mean ranking loss L on `batch` with the current weights (no update). */
@@ -162,7 +196,7 @@ export const rankingExperiment: Experiment<RankingConfig> = {
   selection: { metric: 'val_exact', mode: 'max' },
   groupBy: ['preset', 'relaxation', 'n', 'variant', 'lambda'],
   reportMetrics: ['test_exact', 'test_elementwise'],
-  createTrainer: async (config) => new RankingTrainer(config),
+  createTrainer: (config, options) => RankingTrainer.create(config, options),
 };
 
 /** Checks a complete ranking config; the baseline's lambda is normalised to 0 (it has none). */

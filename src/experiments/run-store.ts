@@ -57,6 +57,8 @@ export interface RunOptions {
   onStep?(step: number, row: MetricRow): void;
   /** Called after every evaluation with the logged row. */
   onEvaluation?(step: number, row: MetricRow): void;
+  /** Worker threads for training (see `TrainerOptions`); default 1. */
+  workers?: number;
 }
 
 export interface RunOutcome<C extends RunConfig = RunConfig> {
@@ -125,7 +127,7 @@ export async function runExperiment<C extends RunConfig>(experiment: Experiment<
   const setStatus = (state: RunState, step: number, message?: string): void =>
     writeFileAtomic(files.status, JSON.stringify({ state, step, totalSteps, message, updatedAt: new Date().toISOString() } satisfies RunStatus, null, 2) + '\n');
 
-  const trainer = await experiment.createTrainer(config);
+  const trainer = await experiment.createTrainer(config, { workers: options.workers });
   let step = 0;
   try {
     const saved = fs.existsSync(files.checkpoint) ? restoreCheckpoint(files.checkpoint, trainer) : null;

@@ -244,7 +244,12 @@ export const shortestPathExperiment: Experiment<ShortestPathConfig> = {
   selection: { metric: 'val_optimal', mode: 'max' },
   groupBy: ['preset', 'method', 'samples', 'variant', 'lambda', 'indefinite'],
   reportMetrics: ['test_match', 'test_optimal', 'test_cost_ratio'],
-  createTrainer: async (config) => ShortestPathTrainer.create(config),
+  createTrainer: async (config, options) => {
+    if ((options?.workers ?? 1) > 1) {
+      throw new Error('shortest-path: workers > 1 is not supported: the ResNet trunk\'s batch norm needs the statistics of the whole batch');
+    }
+    return ShortestPathTrainer.create(config);
+  },
 };
 
 /**
