@@ -1,11 +1,12 @@
 /**
  * Ranking training steps (forward, backward, Newton loss, Adam) of the paper's four-digit CNN on
- * 20 sets × 5 items = 100 images of 28 × 112 on wasm: on this thread, and with the CNN split over
- * K worker threads (`--workers`, `DataParallelGradients`), measured in one run. Also prints the
- * largest difference of the logged losses between the two (they should agree to float rounding).
+ * 20 sets × 5 items = 100 images of 28 × 112 on wasm (or the quick preset's smaller CNN and batch:
+ * `--preset quick`): on this thread, and with the CNN split over K worker threads (`--workers`,
+ * `DataParallelGradients`), measured in one run. Also prints the largest difference of the logged
+ * losses between the two (they should agree to float rounding).
  *
- *   npx tsx bench/data-parallel.ts [--steps N] [--workers K[,K…]] [--variant baseline|hessian|fisher]
- *   default: 6 steps, K = 1, 2 and every core (os.availableParallelism()), fisher
+ *   npx tsx bench/data-parallel.ts [--steps N] [--workers K[,K…]] [--variant baseline|hessian|fisher] [--preset paper|quick]
+ *   default: 6 steps, K = 1, 2 and every core (os.availableParallelism()), fisher, paper
  */
 import * as os from 'node:os';
 import { initBackend, describeBackend } from '../src/runtime/backend';
@@ -17,12 +18,13 @@ const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const steps = Number(flag('--steps') ?? 6);
 const workerCounts = (flag('--workers') ?? [...new Set([1, 2, os.availableParallelism()])].join(',')).split(',').map(Number);
+const preset = flag('--preset') ?? 'paper';
 const config = resolveConfig(rankingExperiment, {
-  preset: 'paper',
+  preset,
   relaxation: 'neuralsort',
   variant: flag('--variant') ?? 'fisher',
   n: 5,
-  batchSize: 20,
+  ...(preset === 'paper' ? { batchSize: 20 } : {}),
   valSets: 1,
   testSets: 1,
 });
@@ -44,7 +46,8 @@ async function timeSteps(trainer: RankingTrainer): Promise<{ ms: number; losses:
 
 async function main(): Promise<void> {
   const backend = await initBackend('wasm');
-  console.log(`${describeBackend(backend)}; ${os.availableParallelism()} cores; ${config.relaxation} ${config.variant}, ${IMAGES} images of 28×112 per step; median of ${steps} steps`);
+  const size = `${28 / config.downscale}×${112 / config.downscale}`;
+  console.log(`${describeBackend(backend)}; ${os.availableParallelism()} cores; ${config.relaxation} ${config.variant}, CNN width ${config.width}, ${IMAGES} images of ${size} per step; median of ${steps} steps`);
   const serial = new RankingTrainer(config);
   const oneThread = await timeSteps(serial);
   serial.dispose();
