@@ -121,8 +121,10 @@ export function panelsFigure(panels: { title: string; figure: Figure }[], option
       xref: `x${suffix} domain`,
       yref: `y${suffix} domain`,
       x: 0.5,
-      y: 1.12,
+      y: 1,
       xanchor: 'center',
+      yanchor: 'bottom',
+      yshift: 4,
     });
   });
   return { data, layout };
@@ -162,15 +164,22 @@ export function barFigure(categories: string[], series: { name: string; y: Array
   };
 }
 
+/** Pixels between the bottom of the plot area and the legend: room for tick labels and the x-axis title. */
+const LEGEND_OFFSET_PX = 64;
+
 function baseLayout(options: AxisOptions): Record<string, unknown> {
+  const height = options.height ?? 420;
+  const margin = { l: 60, r: 20, t: options.title ? 70 : 30, b: 50 };
   return {
     title: options.title ? { text: options.title } : undefined,
     xaxis: { ...axis(options.xTitle, options.logX) },
     yaxis: { ...axis(options.yTitle, options.logY) },
-    height: options.height ?? 420,
+    height,
     width: options.width,
-    margin: { l: 60, r: 20, t: options.title ? 90 : 50, b: 50 },
-    legend: { orientation: 'h', x: 0, y: 1.02, xanchor: 'left', yanchor: 'bottom' },
+    margin,
+    // Below the plot (plotly grows the bottom margin to fit): a legend of several rows above the plot
+    // would run into the title. Its position is in units of the plot area's height.
+    legend: { orientation: 'h', x: 0, xanchor: 'left', y: -LEGEND_OFFSET_PX / (height - margin.t - margin.b), yanchor: 'top' },
   };
 }
 
