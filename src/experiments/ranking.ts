@@ -88,24 +88,22 @@ export class RankingTrainer extends ModelTrainer<FourDigitCnn> {
    */
   step(step: number): MetricRow | Promise<MetricRow> {
     const batch = this.trainingBatch(step);
-    const shape = [batch.batchSize, batch.setSize, batch.height, batch.width];
     const row: MetricRow = {};
-    const targets = (): tf.Tensor2D => tf.tensor2d(batch.values, [batch.batchSize, batch.setSize]);
     const record = (value: number): MetricRow => {
       if (this.config.variant === 'baseline') row.loss = value;
       return row;
     };
     if (this.workers) {
-      const target = targets();
-      const loss = (scores: tf.Tensor): tf.Scalar => this.objective(scores as tf.Tensor2D, target, row);
-      return this.minimizeOnWorkers(batch.images, shape, loss)
+      const targets = tf.tensor2d(batch.values, [batch.batchSize, batch.setSize]);
+      const shape = [batch.batchSize, batch.setSize, batch.height, batch.width];
+      return this.minimizeOnWorkers(batch.images, shape, (scores) => this.objective(scores as tf.Tensor2D, targets, row))
         .then(record)
-        .finally(() => target.dispose());
+        .finally(() => targets.dispose());
     }
     return record(
       tf.tidy(() => {
-        const [images, target] = [tf.tensor(batch.images, shape), targets()];
-        return this.minimize(() => this.objective(this.model.apply(images) as tf.Tensor2D, target, row)).dataSync()[0];
+        const { images, targets } = batchTensors(batch);
+        return this.minimize(() => this.objective(this.model.apply(images) as tf.Tensor2D, targets, row)).dataSync()[0];
       }),
     );
   }
