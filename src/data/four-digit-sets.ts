@@ -124,13 +124,28 @@ export function assembleFourDigitBatch(
 export function fourDigitTrainingBatch(
   options: FourDigitOptions & { seed: number; step: number; batchSize: number; split?: DigitSplit },
 ): FourDigitBatch {
+  return assembleFourDigitBatch(options.split ?? 'train', trainingDigitIndices(options), options);
+}
+
+/**
+ * Item values `[B·n]` of the training batch of step `step`: the same sets as
+ * `fourDigitTrainingBatch(options).values`, without rendering pixels.
+ */
+export function fourDigitTrainingValues(
+  options: Omit<FourDigitOptions, 'downscale'> & { seed: number; step: number; batchSize: number; split?: DigitSplit },
+): Float32Array {
+  return itemValues(options.split ?? 'train', trainingDigitIndices(options), options.mnistDir);
+}
+
+/** Digit indices `[B, n, 4]` of the training batch of `step`, a pure function of (seed, split, step). */
+function trainingDigitIndices(options: { seed: number; step: number; batchSize: number; setSize: number; split?: DigitSplit }): Int32Array {
   const { seed, step, batchSize, split = 'train' } = options;
   if (!Number.isInteger(step) || step < 0 || step >= 2 ** 32) {
     throw new Error(`step must be an integer in [0, 2^32), got ${step}`);
   }
   const range = digitSplitRange(split);
   const rng = indexedStream(seed, `four-digit:${split}:training`, step);
-  return assembleFourDigitBatch(split, sampleDigitIndices(rng, batchSize, options.setSize, range.count), options);
+  return sampleDigitIndices(rng, batchSize, options.setSize, range.count);
 }
 
 /**

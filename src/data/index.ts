@@ -11,6 +11,7 @@ export {
   sampleDigitIndices,
   assembleFourDigitBatch,
   fourDigitTrainingBatch,
+  fourDigitTrainingValues,
   makeEvaluationSets,
 } from './four-digit-sets';
 export type { FourDigitOptions, FourDigitBatch, EvaluationSets } from './four-digit-sets';

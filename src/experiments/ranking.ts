@@ -24,28 +24,23 @@ import {
   type FourDigitBatch,
 } from '../data/index';
 import { fourDigitCnn, type FourDigitCnn } from '../models/index';
-import { newtonStep } from '../newton/index';
 import { activeBackend } from '../runtime/index';
 import {
   makeRelaxation,
   rankingLossPerSample,
-  rankingMetrics,
   RELAXATION_NAMES,
   type Relaxation,
   type RelaxationName,
   type RelaxationParams,
 } from '../relaxations/sorting/index';
-import { reportGradientNorm } from './gradient-norm-probe';
 import { DataParallelGradients } from './data-parallel';
 import { type Experiment, type MetricRow, type TrainerOptions } from './experiment';
 import { ModelTrainer } from './model-trainer';
+import { evaluateRanking, rankingObjective } from './ranking-objective';
 import { RANKING_PRESETS, RANKING_VARIANTS, type RankingConfig, type RankingVariant } from './ranking-presets';
 
 /** Seed of the validation and test sets: every run is evaluated on the same sets. */
 export const RANKING_EVALUATION_SEED = 0;
-
-/** Sets per forward pass during evaluation. */
-const EVALUATION_BATCH = 100;
 
 /** A live ranking run: model, optimiser, relaxation and evaluation sets of one config. */
 export class RankingTrainer extends ModelTrainer<FourDigitCnn> {
@@ -110,28 +105,7 @@ export class RankingTrainer extends ModelTrainer<FourDigitCnn> {
 
   /** The training loss of the scores (ranking loss, or the Newton loss); fills `row` with the logged values. */
   private objective(scores: tf.Tensor2D, targets: tf.Tensor2D, row: MetricRow): tf.Scalar {
-    const { variant, lambda } = this.config;
-    const lossPerSample = rankingLossPerSample(this.relaxation, targets);
-    if (variant === 'baseline') {
-      Object.assign(row, { loss: NaN, grad_norm: NaN, newton_grad_norm: NaN }); // filled in by the backward pass and the caller
-      const observed = reportGradientNorm(scores, (norm) => {
-        row.grad_norm = norm;
-        row.newton_grad_norm = norm;
-      });
-      return tf.mean(lossPerSample(observed)) as tf.Scalar;
-    }
-    const newton = newtonStep(scores, lossPerSample, { variant: variant as Exclude<RankingVariant, 'baseline'>, lambda });
-    const d = newton.diagnostics;
-    Object.assign(row, {
-      loss: d.loss,
-      newton_loss: d.newtonLoss,
-      grad_norm: d.gradientNorm,
-      newton_grad_norm: d.newtonGradientNorm,
-      eig_min: d.eigenvalueMin,
-      eig_max: d.eigenvalueMax,
-      fallbacks: d.fallbacks,
-    });
-    return newton.loss;
+    return rankingObjective(scores, targets, this.relaxation, { variant: this.config.variant as RankingVariant, lambda: this.config.lambda }, row);
   }
 
   /** Mean ranking loss L on `batch` with the current weights (no update). */
@@ -144,22 +118,12 @@ export class RankingTrainer extends ModelTrainer<FourDigitCnn> {
 
   /** Exact-match and element-wise accuracy on the validation and test sets. */
   evaluate(): MetricRow {
-    const row: MetricRow = {};
-    for (const [prefix, sets] of [['val', this.evaluationSets.validation], ['test', this.evaluationSets.test]] as const) {
-      let exact = 0;
-      let elementwise = 0;
-      for (const batch of sets.batches(EVALUATION_BATCH)) {
-        const { images, targets } = batchTensors(batch);
-        const scores = this.model.apply(images) as tf.Tensor2D;
-        const metrics = rankingMetrics(scores, targets);
-        tf.dispose([images, targets, scores]);
-        exact += metrics.exactMatch * batch.batchSize;
-        elementwise += metrics.elementwise * batch.batchSize;
-      }
-      row[`${prefix}_exact`] = exact / sets.count;
-      row[`${prefix}_elementwise`] = elementwise / sets.count;
-    }
-    return row;
+    return evaluateRanking(this.evaluationSets, (sets, start, size) =>
+      tf.tidy(() => {
+        const batch = sets.batch(start, size);
+        return this.model.apply(tf.tensor4d(batch.images, [batch.batchSize, batch.setSize, batch.height, batch.width])) as tf.Tensor2D;
+      }),
+    );
   }
 }
 

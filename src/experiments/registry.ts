@@ -3,6 +3,7 @@
  * experiment (anything implementing `Experiment`) joins with `registerExperiment`.
  */
 import type { Experiment, RunConfig } from './experiment';
+import { digitRankingExperiment } from './digit-ranking';
 import { rankingExperiment } from './ranking';
 import { shortestPathExperiment } from './shortest-path';
 
@@ -34,4 +35,4 @@ export function listExperiments(): string[] {
 }
 
 /** The built-in experiments. */
-for (const experiment of [rankingExperiment, shortestPathExperiment] as AnyExperiment[]) registerExperiment(experiment);
+for (const experiment of [rankingExperiment, digitRankingExperiment, shortestPathExperiment] as AnyExperiment[]) registerExperiment(experiment);
