@@ -34,3 +34,15 @@ export { loadShortestPathData, assembleBatch, generatedTerrainDir } from './shor
 export type { ShortestPathData, ShortestPathBatch, ShortestPathSizes } from './shortest-path-data';
 export { bootstrapMeanInterval, pairedComparisons } from './paired-comparison';
 export type { PairedComparison, PairedOptions, IntervalOptions } from './paired-comparison';
+export { selectOnValidation } from './selection';
+export type { Selection, SelectionOptions } from './selection';
+export {
+  DIGIT_RANKING_STUDIES,
+  DIGIT_RANKING_METHOD_KEYS,
+  digitRankingSelectionConfigs,
+  digitRankingSelections,
+  digitRankingFinalConfigs,
+  digitRankingComparisons,
+} from './digit-ranking-study';
+export type { DigitRankingStudy, DigitRankingComparison } from './digit-ranking-study';
+export { PAPER_RANKING_EXACT_MATCH } from './paper-results';

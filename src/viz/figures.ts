@@ -164,6 +164,42 @@ export function barFigure(categories: string[], series: { name: string; y: Array
   };
 }
 
+/** One estimate with its interval for `intervalFigure`. */
+export interface Interval {
+  label: string;
+  estimate: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * Estimates with their intervals as points with error bars, one row per label (top to bottom in
+ * the given order), grouped by colour per series, and a vertical line at `reference` (default 0):
+ * e.g. paired differences against a baseline with their confidence intervals.
+ */
+export function intervalFigure(series: { name: string; intervals: Interval[] }[], options: AxisOptions & { reference?: number } = {}): Figure {
+  const labels = [...new Set(series.flatMap((s) => s.intervals.map((i) => i.label)))];
+  const data: Trace[] = series.map((s, k) => ({
+    type: 'scatter',
+    mode: 'markers',
+    name: s.name,
+    x: s.intervals.map((i) => i.estimate),
+    y: s.intervals.map((i) => i.label),
+    error_x: { type: 'data', symmetric: false, array: s.intervals.map((i) => i.high - i.estimate), arrayminus: s.intervals.map((i) => i.estimate - i.low), visible: true },
+    marker: { color: PALETTE[k % PALETTE.length], size: 8 },
+  }));
+  const layout = baseLayout({ height: Math.max(260, 80 + 28 * labels.length), ...options });
+  const reference = options.reference ?? 0;
+  return {
+    data,
+    layout: {
+      ...layout,
+      yaxis: { ...(layout.yaxis as object), type: 'category', categoryorder: 'array', categoryarray: [...labels].reverse(), automargin: true },
+      shapes: [{ type: 'line', xref: 'x', yref: 'paper', x0: reference, x1: reference, y0: 0, y1: 1, line: { color: '#444', dash: 'dot', width: 1 } }],
+    },
+  };
+}
+
 /** Pixels between the bottom of the plot area and the legend: room for tick labels and the x-axis title. */
 const LEGEND_OFFSET_PX = 64;
 

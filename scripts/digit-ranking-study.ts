@@ -1,0 +1,50 @@
+/**
+ * Runs the loss-bound ranking study (`DIGIT_RANKING_STUDIES`) and prints its tables: the setting
+ * chosen on validation per relaxation, n and variant, then each Newton variant against its baseline
+ * (test exact match, mean ± std over seeds, paired difference with a 95% bootstrap interval).
+ * Stored runs are loaded, missing ones trained (they resume when interrupted).
+ *
+ * Usage: tsx scripts/digit-ranking-study.ts [--preset quick|smoke] [--results-dir DIR] [--no-train]
+ */
+import { parseArgs } from 'node:util';
+import * as nl from '../src/index';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      preset: { type: 'string', default: 'quick' },
+      'results-dir': { type: 'string' },
+      'no-train': { type: 'boolean', default: false },
+    },
+  });
+  const preset = values.preset!;
+  if (!(preset in nl.DIGIT_RANKING_STUDIES)) throw new Error(`--preset must be one of ${Object.keys(nl.DIGIT_RANKING_STUDIES).join(', ')}, got '${preset}'`);
+  const study = nl.DIGIT_RANKING_STUDIES[preset as keyof typeof nl.DIGIT_RANKING_STUDIES];
+  const resultsRoot = values['results-dir'] ?? nl.DEFAULT_RESULTS_ROOT;
+  const load = (): nl.CsvRow[] => nl.loadResults('digit-ranking', { resultsRoot, where: { preset } });
+  if (!values['no-train']) {
+    await nl.initBackend();
+    await nl.runGrid(nl.digitRankingExperiment, nl.digitRankingSelectionConfigs(study), { resultsRoot, progress: 'lines' });
+    const selections = nl.digitRankingSelections(study, load());
+    await nl.runGrid(nl.digitRankingExperiment, nl.digitRankingFinalConfigs(study, selections), { resultsRoot, progress: 'lines' });
+  }
+  const results = load();
+  const percent = (x: number): string => (100 * x).toFixed(1);
+  const rows = nl.digitRankingComparisons(study, results).map((c) => ({
+    relaxation: c.relaxation,
+    n: c.n,
+    variant: c.variant,
+    'λ (policy)': `${c.lambda}${c.variant === 'hessian' ? ` (${c.indefinite})` : ''}`,
+    baseline: `${percent(c.baselineMean)} ± ${percent(c.baselineStd)}`,
+    'Newton loss': `${percent(c.methodMean)} ± ${percent(c.methodStd)}`,
+    'Δ [95% CI]': `${c.difference >= 0 ? '+' : ''}${percent(c.difference)} [${percent(c.low)}, ${percent(c.high)}]`,
+    'better seeds': `${c.better}/${c.seeds}`,
+    gain: c.low > 0 ? 'yes' : c.high < 0 ? 'worse' : '—',
+  }));
+  console.log(nl.formatTable(rows));
+}
+
+main().catch((error) => {
+  console.error(`digit-ranking-study: ${(error as Error).message}`);
+  process.exit(1);
+});
