@@ -4,7 +4,7 @@
  * (test exact match, mean ± std over seeds, paired difference with a 95% bootstrap interval).
  * Stored runs are loaded, missing ones trained (they resume when interrupted).
  *
- * Usage: tsx scripts/digit-ranking-study.ts [--preset quick|smoke] [--results-dir DIR] [--no-train]
+ * Usage: tsx scripts/digit-ranking-study.ts [--preset quick|smoke] [--results-dir DIR] [--no-train] [--markdown]
  */
 import { parseArgs } from 'node:util';
 import * as nl from '../src/index';
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
       preset: { type: 'string', default: 'quick' },
       'results-dir': { type: 'string' },
       'no-train': { type: 'boolean', default: false },
+      markdown: { type: 'boolean', default: false },
     },
   });
   const preset = values.preset!;
@@ -41,7 +42,26 @@ async function main(): Promise<void> {
     'better seeds': `${c.better}/${c.seeds}`,
     gain: c.low > 0 ? 'yes' : c.high < 0 ? 'worse' : '—',
   }));
-  console.log(nl.formatTable(rows));
+  const selections = nl.digitRankingSelections(study, results).map((sel) => ({
+    ...sel.group,
+    'validation exact %': (100 * sel.value).toFixed(1),
+    seeds: sel.runs,
+    candidates: sel.compared,
+  }));
+  const baselines = nl
+    .summarizeResults(results.filter((row) => row.variant === 'baseline'), ['relaxation', 'n'], ['test_exact', 'wall_s'])
+    .map((row) => ({ relaxation: row.relaxation, n: row.n, seeds: row.runs, 'test exact %': `${percent(Number(row.test_exact_mean))} ± ${percent(Number(row.test_exact_std))}`, 's / run': Math.round(Number(row.wall_s_mean)) }));
+  const print = values.markdown ? markdownTable : nl.formatTable;
+  for (const [title, table] of [['Chosen on validation', selections], ['Baselines', baselines], ['Newton losses against the baseline (test exact match, %)', rows]] as const) {
+    console.log(`\n${title}\n`);
+    console.log(print(table as Record<string, nl.CsvValue>[]));
+  }
+}
+
+function markdownTable(rows: readonly Record<string, nl.CsvValue>[]): string {
+  if (rows.length === 0) return '(none)';
+  const columns = Object.keys(rows[0]);
+  return [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${columns.map((c) => String(row[c] ?? '')).join(' | ')} |`)].join('\n');
 }
 
 main().catch((error) => {

@@ -1,0 +1,44 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { initBackend, getExperiment, listRuns, readCsv, DEFAULT_RESULTS_ROOT, type StoredRun } from '../../src/index';
+
+/**
+ * The committed runs under data/results/ are this code's: for one stored run of each experiment
+ * (a Newton-loss run where there is one), retrain its first steps from the stored config and
+ * compare every logged training value (all but the step's wall-clock time) with the stored log.
+ */
+const STEPS = 5;
+const TOLERANCE = 1e-6;
+
+before(async () => {
+  await initBackend('wasm');
+});
+
+for (const name of ['digit-ranking', 'ranking', 'shortest-path']) {
+  test(`stored ${name} run: retraining its first ${STEPS} steps reproduces the logged values (relative 1e-6)`, async () => {
+    const runs = listRuns(name, { resultsRoot: DEFAULT_RESULTS_ROOT }).filter((run) => run.status?.state === 'finished');
+    assert.ok(runs.length > 0, `no finished ${name} run under ${DEFAULT_RESULTS_ROOT}: the committed study runs are missing`);
+    const run: StoredRun = runs.find((r) => r.config.variant === 'hessian') ?? runs.find((r) => r.config.variant === 'fisher') ?? runs[0];
+    const stored = readCsv(path.join(run.dir, 'train.csv')).slice(0, STEPS);
+    assert.equal(stored.length, STEPS, `${run.id}: train.csv has fewer than ${STEPS} rows`);
+    const experiment = getExperiment(name);
+    const trainer = await experiment.createTrainer(experiment.validate(run.config));
+    try {
+      for (const row of stored) {
+        const step = Number(row.step);
+        const fresh = await trainer.step(step);
+        for (const [column, value] of Object.entries(row)) {
+          if (column === 'step' || column === 'step_s') continue;
+          const expected = Number(value);
+          const actual = fresh[column];
+          assert.ok(actual !== undefined, `${run.id} step ${step}: the retrained run logs no '${column}'`);
+          const scale = Math.max(Math.abs(expected), 1e-9);
+          assert.ok(Math.abs(actual - expected) <= TOLERANCE * scale, `${run.id} step ${step}: ${column} = ${actual}, stored ${expected}`);
+        }
+      }
+    } finally {
+      trainer.dispose();
+    }
+  });
+}
