@@ -78,7 +78,13 @@ class IdleLimitClient(NotebookClient):
                 self.stopped_idle = (self.running_cell, silent, self.cell_idle_seconds, self.limit_source)
                 # what nbclient does when the kernel dies: the cell ends with DeadKernelError, and
                 # leaving execute() shuts the kernel down ("immediate": it is not answering)
-                self.task_poll_for_reply.cancel()
+                task = getattr(self, "task_poll_for_reply", None)
+                if task is not None:
+                    task.cancel()
+                else:  # an nbclient without that task: kill the kernel, nbclient notices within a second
+                    result = self.km.shutdown_kernel(now=True)
+                    if asyncio.iscoroutine(result):
+                        await result
                 return
 
     async def execute_with_watchdog(self) -> None:

@@ -93,9 +93,8 @@ export function resumeAdvice(run: ActiveRun | undefined, rerun: string): string 
     return `No run was training when it stopped. Rerun it with \`${rerun}\` (or \`npm start\`): runs that finished before load from the run store instead of training again.`;
   }
   const where = path.relative(ROOT, run.dir).startsWith('..') ? run.dir : path.relative(ROOT, run.dir);
-  const lines = [
-    `The run that was training: ${run.experiment}/${run.runId}, at step ${run.step} of ${run.totalSteps}; saved up to its checkpoint at step ${run.checkpointStep} (${where}/).`,
-  ];
+  const state = run.failed ? `The last run to fail: ${run.experiment}/${run.runId} (${run.failed})` : `The run that was training: ${run.experiment}/${run.runId}`;
+  const lines = [`${state}, at step ${run.step} of ${run.totalSteps}; saved up to its checkpoint at step ${run.checkpointStep} (${where}/).`];
   if (run.defaultResultsRoot) {
     lines.push(`To resume: rerun \`${rerun}\` (or \`npm start\`): finished runs load, this one continues from step ${run.checkpointStep}.`);
     lines.push(`Or train that run alone first (it resumes too): ${run.command}`);

@@ -62,7 +62,7 @@ test('runCommand names exactly the run: the CLI command resolves to the same run
   );
 });
 
-test('while a run trains, the file named by NEWTON_LOSSES_ACTIVE_RUN_FILE says which; it is removed when the run ends', async () => {
+test('while a run trains, the file named by NEWTON_LOSSES_ACTIVE_RUN_FILE says which; it is removed when the run finishes, kept when it fails', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nl-active-'));
   const file = path.join(dir, 'active-run.json');
   process.env[ACTIVE_RUN_ENV_VAR] = file;
@@ -86,8 +86,12 @@ test('while a run trains, the file named by NEWTON_LOSSES_ACTIVE_RUN_FILE says w
     }
     assert.equal(fs.existsSync(file), false);
 
-    await assert.rejects(runExperiment(fakeExperiment, resolveConfig(fakeExperiment, { nanAtStep: 3 }), { resultsRoot: dir }), /step 3/);
-    assert.equal(fs.existsSync(file), false);
+    const failing = resolveConfig(fakeExperiment, { nanAtStep: 13, evalEvery: 5 });
+    await assert.rejects(runExperiment(fakeExperiment, failing, { resultsRoot: dir }), /step 13/);
+    const failed = readActiveRun(file)!;
+    assert.equal(failed.runId, runId(fakeExperiment, failing));
+    assert.equal(failed.checkpointStep, 10);
+    assert.match(failed.failed!, /step 13: loss is NaN/);
   } finally {
     delete process.env[ACTIVE_RUN_ENV_VAR];
   }

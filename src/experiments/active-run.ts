@@ -4,8 +4,9 @@
  * store keeps there a small JSON record of the run it is training: experiment, run id, folder, the
  * step reached, the step of the last checkpoint and the CLI command that trains (resumes) that run
  * alone. It is rewritten at the start of a run, at every checkpoint and at most once a second
- * while steps go on (so its modification time is a heartbeat), and removed when the run returns or
- * throws. A process killed while training leaves it behind, naming the run that was cut.
+ * while steps go on (so its modification time is a heartbeat), and removed when the run returns.
+ * A run that throws leaves it marked `failed` with the error; a process killed while training
+ * leaves it as it was, naming the run that was cut.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,6 +27,8 @@ export interface ActiveRun {
   command: string;
   /** Whether the run lives in the default results folder (where `npm start` looks for it again). */
   defaultResultsRoot: boolean;
+  /** Set when the run threw: the error's message. */
+  failed?: string;
   updatedAt: string;
 }
 
@@ -71,18 +74,32 @@ export function readActiveRun(file: string): ActiveRun | null {
 export class ActiveRunRecord {
   private readonly file = process.env[ACTIVE_RUN_ENV_VAR];
   private lastWrite = -Infinity;
+  private step = 0;
+  private checkpointStep = 0;
 
-  constructor(private readonly base: Omit<ActiveRun, 'step' | 'checkpointStep' | 'updatedAt'>) {}
+  constructor(private readonly base: Omit<ActiveRun, 'step' | 'checkpointStep' | 'failed' | 'updatedAt'>) {}
 
-  /** Writes the record; without `force`, at most once a second. */
+  /** Records the progress; writes it without `force` at most once a second. */
   update(step: number, checkpointStep: number, force = false): void {
+    this.step = step;
+    this.checkpointStep = checkpointStep;
     if (!this.file) return;
     const now = performance.now();
     if (!force && now - this.lastWrite < 1000) return;
     this.lastWrite = now;
+    this.write();
+  }
+
+  /** The run threw: the record stays, saying so. */
+  fail(message: string): void {
+    this.write(message);
+  }
+
+  private write(failed?: string): void {
+    if (!this.file) return;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      const record: ActiveRun = { ...this.base, step, checkpointStep, updatedAt: new Date().toISOString() };
+      const record: ActiveRun = { ...this.base, step: this.step, checkpointStep: this.checkpointStep, failed, updatedAt: new Date().toISOString() };
       const temporary = `${this.file}.tmp-${process.pid}`;
       fs.writeFileSync(temporary, JSON.stringify(record, null, 2) + '\n');
       fs.renameSync(temporary, this.file);
@@ -91,7 +108,7 @@ export class ActiveRunRecord {
     }
   }
 
-  /** The run returned or threw: nobody has to resume it from outside. */
+  /** The run returned: nobody has to resume it from outside. */
   clear(): void {
     if (this.file) fs.rmSync(this.file, { force: true });
   }

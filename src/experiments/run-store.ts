@@ -144,7 +144,7 @@ export async function runExperiment<C extends RunConfig>(experiment: Experiment<
   });
   active.update(0, 0, true);
   const trainer = await experiment.createTrainer(config, { workers: options.workers }).catch((error: unknown) => {
-    active.clear();
+    active.fail(error instanceof Error ? error.message : String(error));
     throw error;
   });
   let step = 0;
@@ -187,6 +187,7 @@ export async function runExperiment<C extends RunConfig>(experiment: Experiment<
       if (options.signal?.aborted) {
         setStatus('interrupted', checkpointStep, `aborted after step ${step}; resumes from the checkpoint at step ${checkpointStep}`);
         log(`interrupted after step ${step}`);
+        active.clear();
         return { id, dir, config, status: 'interrupted' };
       }
       const started = performance.now();
@@ -211,16 +212,17 @@ export async function runExperiment<C extends RunConfig>(experiment: Experiment<
     writeCsv(files.result, [result]);
     setStatus('finished', step);
     log(`finished: best step ${final.step}, ${experiment.selection.metric}=${round(final.value)}`);
+    active.clear();
     return { id, dir, config, status: 'completed', result };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     setStatus('failed', step, message);
     log(`failed: ${message}`);
+    active.fail(message);
     if (error instanceof NonFiniteError) error.message = `${experiment.name} run ${id}: ${error.message}`;
     throw error;
   } finally {
     trainer.dispose();
-    active.clear();
   }
 }
 
