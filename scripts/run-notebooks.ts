@@ -94,12 +94,14 @@ export function resumeAdvice(run: ActiveRun | undefined, rerun: string): string 
   }
   const where = path.relative(ROOT, run.dir).startsWith('..') ? run.dir : path.relative(ROOT, run.dir);
   const state = run.failed ? `The last run to fail: ${run.experiment}/${run.runId} (${run.failed})` : `The run that was training: ${run.experiment}/${run.runId}`;
-  const lines = [`${state}, at step ${run.step} of ${run.totalSteps}; saved up to its checkpoint at step ${run.checkpointStep} (${where}/).`];
+  const saved = run.checkpointStep === null ? 'it was being set up' : `at step ${run.step} of ${run.totalSteps}; saved up to its checkpoint at step ${run.checkpointStep}`;
+  const from = run.checkpointStep === null ? 'from its last checkpoint, if it has one' : `from step ${run.checkpointStep}`;
+  const lines = [`${state}, ${saved} (${where}/).`];
   if (run.defaultResultsRoot) {
-    lines.push(`To resume: rerun \`${rerun}\` (or \`npm start\`): finished runs load, this one continues from step ${run.checkpointStep}.`);
+    lines.push(`To resume: rerun \`${rerun}\` (or \`npm start\`): finished runs load, this one continues ${from}.`);
     lines.push(`Or train that run alone first (it resumes too): ${run.command}`);
   } else {
-    lines.push(`To resume that run: ${run.command}  (it continues from step ${run.checkpointStep}).`);
+    lines.push(`To resume that run: ${run.command}  (it continues ${from}).`);
     lines.push(`The notebook stored it outside data/results/: rerunning it (\`${rerun}\`) resumes the run only if the notebook uses that folder again.`);
   }
   return lines.join('\n');

@@ -18,6 +18,8 @@ import {
   type Experiment,
   type RunConfig,
 } from '../src/index';
+import { ROOT } from '../scripts/jupyter-env';
+import { resumeAdvice, startCommand } from '../scripts/run-notebooks';
 import { fakeExperiment } from './experiments-fake';
 
 before(async () => {
@@ -95,4 +97,34 @@ test('while a run trains, the file named by NEWTON_LOSSES_ACTIVE_RUN_FILE says w
   } finally {
     delete process.env[ACTIVE_RUN_ENV_VAR];
   }
+});
+
+test("the runner's advice after a stop: the run, its checkpoint and the commands that resume it", () => {
+  const run: ActiveRun = {
+    experiment: 'ranking',
+    runId: 'logistic-n5-hessian-lam1e+0-quick-seed2-0123abcd',
+    dir: path.join(ROOT, 'data', 'results', 'ranking', 'logistic-n5-hessian-lam1e+0-quick-seed2-0123abcd'),
+    step: 1337,
+    totalSteps: 2000,
+    checkpointStep: 1250,
+    command: 'npx newton-losses ranking --preset quick --relaxation logistic --variant hessian --lambda 1 --seed 2',
+    defaultResultsRoot: true,
+    updatedAt: new Date().toISOString(),
+  };
+  const rerun = startCommand('/x/notebooks/03-ranking-supervision.ipynb', 'quick');
+  assert.equal(rerun, 'npm start -- --only 03-ranking-supervision');
+  assert.equal(startCommand('03-ranking-supervision.ipynb', 'smoke'), 'npm start -- --only 03-ranking-supervision --preset smoke');
+  assert.equal(
+    resumeAdvice(run, rerun),
+    [
+      'The run that was training: ranking/logistic-n5-hessian-lam1e+0-quick-seed2-0123abcd, at step 1337 of 2000; saved up to its checkpoint at step 1250 (data/results/ranking/logistic-n5-hessian-lam1e+0-quick-seed2-0123abcd/).',
+      'To resume: rerun `npm start -- --only 03-ranking-supervision` (or `npm start`): finished runs load, this one continues from step 1250.',
+      `Or train that run alone first (it resumes too): ${run.command}`,
+    ].join('\n'),
+  );
+  assert.match(resumeAdvice({ ...run, failed: 'step 1338: loss is NaN' }, rerun), /^The last run to fail: ranking\/\S+ \(step 1338: loss is NaN\), at step 1337/);
+  assert.match(resumeAdvice({ ...run, checkpointStep: null, step: 0 }, rerun), /, it was being set up \(.*continues from its last checkpoint, if it has one/s);
+  const elsewhere = resumeAdvice({ ...run, dir: '/tmp/r/ranking/x', defaultResultsRoot: false, command: `${run.command} --results-dir /tmp/r` }, rerun);
+  assert.match(elsewhere, /\(\/tmp\/r\/ranking\/x\/\)\.\nTo resume that run: npx newton-losses .* --results-dir \/tmp\/r {2}\(it continues from step 1250\)\./);
+  assert.match(resumeAdvice(undefined, rerun), /^No run was training when it stopped\. Rerun it with `npm start -- --only 03-ranking-supervision`/);
 });

@@ -18,11 +18,11 @@ export interface ActiveRun {
   experiment: string;
   runId: string;
   dir: string;
-  /** Last step trained. */
+  /** Last step trained (0 while the run is being set up). */
   step: number;
   totalSteps: number;
-  /** Step of the last checkpoint: where a rerun resumes. */
-  checkpointStep: number;
+  /** Step of the last checkpoint: where a rerun resumes; null while the run is being set up (its checkpoint not read yet). */
+  checkpointStep: number | null;
   /** The CLI command that trains this run alone (resuming from its checkpoint). */
   command: string;
   /** Whether the run lives in the default results folder (where `npm start` looks for it again). */
@@ -75,12 +75,12 @@ export class ActiveRunRecord {
   private readonly file = process.env[ACTIVE_RUN_ENV_VAR];
   private lastWrite = -Infinity;
   private step = 0;
-  private checkpointStep = 0;
+  private checkpointStep: number | null = null;
 
   constructor(private readonly base: Omit<ActiveRun, 'step' | 'checkpointStep' | 'failed' | 'updatedAt'>) {}
 
   /** Records the progress; writes it without `force` at most once a second. */
-  update(step: number, checkpointStep: number, force = false): void {
+  update(step: number, checkpointStep: number | null, force = false): void {
     this.step = step;
     this.checkpointStep = checkpointStep;
     if (!this.file) return;

@@ -142,7 +142,7 @@ export async function runExperiment<C extends RunConfig>(experiment: Experiment<
     command: runCommand(experiment, config, defaultResultsRoot ? undefined : resultsRoot),
     defaultResultsRoot,
   });
-  active.update(0, 0, true);
+  active.update(0, null, true);
   const trainer = await experiment.createTrainer(config, { workers: options.workers }).catch((error: unknown) => {
     active.fail(error instanceof Error ? error.message : String(error));
     throw error;
