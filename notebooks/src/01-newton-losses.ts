@@ -326,7 +326,7 @@ const bar = nl.progress(`${methods.length * seeds.length} runs of ${steps} steps
 const runs: Run[] = [];
 for (const seed of seeds) {
   for (const m of methods) {
-    bar.update(runs.length / (methods.length * seeds.length), `seed ${seed}: ${m.name}`);
+    await bar.update(runs.length / (methods.length * seeds.length), `seed ${seed}: ${m.name}`);
     runs.push(train(m.name, m.newton, seed));
   }
 }

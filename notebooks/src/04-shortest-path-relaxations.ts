@@ -174,7 +174,7 @@ for (const [index, samples] of sampleCounts.entries()) {
     tf.dispose([estimate.losses, estimate.gradients, estimate.hessianMean!]);
   }
   spread.push(row);
-  bar.update((index + 1) / sampleCounts.length, `S = ${samples}`);
+  await bar.update((index + 1) / sampleCounts.length, `S = ${samples}`);
 }
 nl.show(nl.lineFigure([
   { name: 'gradient (per map)', x: sampleCounts, y: spread.map((s) => s.gradientError), mode: 'lines+markers' },

@@ -139,7 +139,7 @@ const watchBar = nl.progress(`training ${nl.runId(nl.shortestPathExperiment, wat
 for (let epoch = 1; epoch <= watchConfig.epochs; epoch++) {
   for (let k = 1; k <= trainer.stepsPerEpoch; k++) trainer.step((epoch - 1) * trainer.stepsPerEpoch + k);
   if (epoch === Math.ceil(watchConfig.epochs / 2) || epoch === watchConfig.epochs) snapshot(epoch);
-  watchBar.update(epoch / watchConfig.epochs, `epoch ${epoch}/${watchConfig.epochs}`);
+  await watchBar.update(epoch / watchConfig.epochs, `epoch ${epoch}/${watchConfig.epochs}`);
 }
 trainer.dispose();
 nl.show(nl.panelsFigure(

@@ -10,6 +10,8 @@ export { DataParallelGradients, shareBounds } from './data-parallel';
 export type { DataParallelOptions } from './data-parallel';
 export type { ModelSpec } from './data-parallel-models';
 export { runExperiment, runId, runDirectory, readRunStatus, NonFiniteError, DEFAULT_RESULTS_ROOT } from './run-store';
+export { runCommand, readActiveRun, ACTIVE_RUN_ENV_VAR } from './active-run';
+export type { ActiveRun } from './active-run';
 export type { RunOptions, RunOutcome, RunStatus, RunState } from './run-store';
 export { expandGrid, runGrid } from './grid';
 export type { GridOptions, GridOutcome, GridFailure } from './grid';

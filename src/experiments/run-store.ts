@@ -14,12 +14,17 @@
  * duplicated); a finished run is never run again: its result is returned. A NaN or ±Inf in any
  * logged value stops the run with `NonFiniteError` naming the step and the quantity, recorded in
  * status.json and run.log.
+ *
+ * Between steps the run lets the event loop turn, so that output written by callbacks (a notebook's
+ * progress display, whose messages to Jupyter are sent asynchronously) leaves the process while
+ * training goes on; and it keeps the record of `active-run.ts` for a supervisor outside the process.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { activeBackend, describeBackend } from '../runtime/index';
+import { ActiveRunRecord, runCommand } from './active-run';
 import { readCheckpoint, writeCheckpoint, type JsonValue } from './checkpoint';
 import { csvLine, formatCsvCell, parseCsv, readCsv, writeCsv, writeFileAtomic, type CsvRow } from './csv';
 import type { Experiment, MetricRow, RunConfig } from './experiment';
@@ -127,7 +132,21 @@ export async function runExperiment<C extends RunConfig>(experiment: Experiment<
   const setStatus = (state: RunState, step: number, message?: string): void =>
     writeFileAtomic(files.status, JSON.stringify({ state, step, totalSteps, message, updatedAt: new Date().toISOString() } satisfies RunStatus, null, 2) + '\n');
 
-  const trainer = await experiment.createTrainer(config, { workers: options.workers });
+  const resultsRoot = path.resolve(options.resultsRoot ?? DEFAULT_RESULTS_ROOT);
+  const defaultResultsRoot = resultsRoot === path.resolve(DEFAULT_RESULTS_ROOT);
+  const active = new ActiveRunRecord({
+    experiment: experiment.name,
+    runId: id,
+    dir,
+    totalSteps,
+    command: runCommand(experiment, config, defaultResultsRoot ? undefined : resultsRoot),
+    defaultResultsRoot,
+  });
+  active.update(0, null, true);
+  const trainer = await experiment.createTrainer(config, { workers: options.workers }).catch((error: unknown) => {
+    active.fail(error instanceof Error ? error.message : String(error));
+    throw error;
+  });
   let step = 0;
   try {
     const saved = fs.existsSync(files.checkpoint) ? restoreCheckpoint(files.checkpoint, trainer) : null;
@@ -142,6 +161,7 @@ export async function runExperiment<C extends RunConfig>(experiment: Experiment<
     const wallStart = performance.now() / 1000 - (saved ? saved.wallSeconds : 0);
     const wallSeconds = (): number => performance.now() / 1000 - wallStart;
     setStatus('running', step);
+    active.update(step, checkpointStep, true);
     options.onStart?.({ id, dir, startStep: step, totalSteps });
 
     const evaluateAndSave = async (): Promise<void> => {
@@ -156,6 +176,7 @@ export async function runExperiment<C extends RunConfig>(experiment: Experiment<
       const meta: CheckpointMeta = { step, best, lastEval, trainSeconds, wallSeconds: wallSeconds(), trainer: trainer.checkpointMeta() };
       writeCheckpoint(files.checkpoint, meta as unknown as JsonValue, trainer.checkpointTensors());
       checkpointStep = step;
+      active.update(step, checkpointStep, true);
       setStatus('running', step);
       log(`step ${step}: ${Object.entries(metrics).map(([k, v]) => `${k}=${round(v)}`).join(' ')}`);
       options.onEvaluation?.(step, row);
@@ -166,6 +187,7 @@ export async function runExperiment<C extends RunConfig>(experiment: Experiment<
       if (options.signal?.aborted) {
         setStatus('interrupted', checkpointStep, `aborted after step ${step}; resumes from the checkpoint at step ${checkpointStep}`);
         log(`interrupted after step ${step}`);
+        active.clear();
         return { id, dir, config, status: 'interrupted' };
       }
       const started = performance.now();
@@ -177,7 +199,9 @@ export async function runExperiment<C extends RunConfig>(experiment: Experiment<
       const row: MetricRow = { step, ...values, step_s: seconds };
       appendRow(files.train, row);
       options.onStep?.(step, row);
+      active.update(step, checkpointStep);
       if (step % evalEvery === 0 || step === totalSteps) await evaluateAndSave();
+      await letEventLoopTurn();
     }
 
     const final = best as Best | null;
@@ -188,16 +212,23 @@ export async function runExperiment<C extends RunConfig>(experiment: Experiment<
     writeCsv(files.result, [result]);
     setStatus('finished', step);
     log(`finished: best step ${final.step}, ${experiment.selection.metric}=${round(final.value)}`);
+    active.clear();
     return { id, dir, config, status: 'completed', result };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     setStatus('failed', step, message);
     log(`failed: ${message}`);
+    active.fail(message);
     if (error instanceof NonFiniteError) error.message = `${experiment.name} run ${id}: ${error.message}`;
     throw error;
   } finally {
     trainer.dispose();
   }
+}
+
+/** Resolves after the event loop has handled pending I/O (awaiting a resolved promise does not). */
+function letEventLoopTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function runFiles(dir: string) {

@@ -86,8 +86,13 @@ export function markdown(text: string): void {
   else console.log(text);
 }
 
-/** A progress line updated in place in the notebook (or on stderr outside it). */
-export function progress(label: string): { update(fraction: number, detail?: string): void } {
+/**
+ * A progress line updated in place in the notebook (or on stderr outside it). tslab sends display
+ * updates asynchronously: a loop that never yields to the event loop shows them all at its end.
+ * `await bar.update(…)` lets the update reach Jupyter at once (it resolves after one turn of the
+ * event loop); the run store yields between steps by itself.
+ */
+export function progress(label: string): { update(fraction: number, detail?: string): Promise<void> } {
   const tslab = kernelDisplay();
   const target = tslab?.newDisplay();
   return {
@@ -96,6 +101,7 @@ export function progress(label: string): { update(fraction: number, detail?: str
       const line = `${label}: ${pct}%${detail ? ` — ${detail}` : ''}`;
       if (target) target.text(line);
       else process.stderr.write(`${line}\n`);
+      return new Promise((resolve) => setImmediate(resolve));
     },
   };
 }

@@ -20,7 +20,7 @@ test('the kernel survives a cell that displays thousands of updates without paus
     "console.log('next cell ran');",
   ].join('\n');
   fs.writeFileSync(notebook, JSON.stringify(percentToNotebook(source)));
-  const [outcome] = runNotebooks([notebook], { preset: 'smoke', outDir: dir, cellTimeoutSeconds: 120 });
+  const [outcome] = runNotebooks([notebook], { preset: 'smoke', outDir: dir, cellIdleSeconds: 120 });
   assert.ok(outcome.ok, `the display storm failed:\n${outcome.error}`);
   const executed = fs.readFileSync(path.join(dir, 'display-storm.ipynb'), 'utf8');
   assert.match(executed, /next cell ran/);

@@ -9,7 +9,7 @@ import { listNotebooks, runNotebooks } from '../../scripts/run-notebooks';
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'newton-losses-notebooks-'));
 for (const notebook of listNotebooks()) {
   test(`notebook ${path.basename(notebook)} executes (smoke preset)`, () => {
-    const [outcome] = runNotebooks([notebook], { preset: 'smoke', outDir, cellTimeoutSeconds: 600 });
+    const [outcome] = runNotebooks([notebook], { preset: 'smoke', outDir, cellIdleSeconds: 600 });
     assert.ok(outcome.ok, `${outcome.notebook} failed:\n${outcome.error}`);
     const executed = JSON.parse(fs.readFileSync(path.join(outDir, path.basename(notebook)), 'utf8')) as {
       cells: { cell_type: string; outputs?: { output_type: string }[] }[];
