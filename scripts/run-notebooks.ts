@@ -3,8 +3,11 @@
  * writes the executed notebook and a standalone HTML page per notebook into reports/, and prints
  * one line per notebook (ok / failed, seconds). Exit status 1 if any notebook failed.
  *
- * Usage: tsx scripts/run-notebooks.ts [--preset smoke|quick|paper] [--only <name part>] [--out <dir>]
- * The preset reaches the notebooks through NEWTON_LOSSES_PRESET (default quick).
+ * Usage: tsx scripts/run-notebooks.ts [--preset smoke|quick|paper] [--only <name part>] [--out <dir>] [--retrain]
+ * The preset reaches the notebooks through NEWTON_LOSSES_PRESET (default quick). The notebooks load
+ * the runs stored in data/results/ (the committed studies) and train only what is missing; with
+ * --retrain they use the empty folder data/retrained/ instead (NEWTON_LOSSES_RESULTS), so every
+ * study is trained again by this code (resumable: the same command continues).
  *
  * No cell has a time limit; a cell that sends nothing (no output, no progress update, and no
  * training step recorded by the run store) for NEWTON_LOSSES_CELL_IDLE_SECONDS (default 900) is
@@ -17,6 +20,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ACTIVE_RUN_ENV_VAR, readActiveRun, type ActiveRun } from '../src/experiments/active-run';
+import { RESULTS_ENV_VAR } from '../src/experiments/run-store';
 import { parsePreset, PRESET_ENV_VAR } from '../src/runtime/preset';
 import { KERNEL_NAME, ROOT, jupyterProcessEnv, readJupyterEnv } from './jupyter-env';
 
@@ -41,6 +45,8 @@ export interface RunNotebooksOptions {
   outDir: string;
   /** Seconds a cell may send nothing before it is stopped; default NEWTON_LOSSES_CELL_IDLE_SECONDS, else 900. */
   cellIdleSeconds?: number;
+  /** Results folder for the notebooks (NEWTON_LOSSES_RESULTS); default the kernel's own (data/results/). */
+  resultsRoot?: string;
 }
 
 /** The idle limit from the environment (default 900 s); anything but a positive number is an error. */
@@ -63,7 +69,11 @@ export function runNotebooks(notebooks: string[], options: RunNotebooksOptions):
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'newton-losses-runner-'));
     const activeRunFile = path.join(scratch, 'active-run.json');
     try {
-      const env = jupyterProcessEnv({ [PRESET_ENV_VAR]: preset, [ACTIVE_RUN_ENV_VAR]: activeRunFile });
+      const env = jupyterProcessEnv({
+        [PRESET_ENV_VAR]: preset,
+        [ACTIVE_RUN_ENV_VAR]: activeRunFile,
+        ...(options.resultsRoot ? { [RESULTS_ENV_VAR]: options.resultsRoot } : {}),
+      });
       const execute = spawnSync(
         python,
         [path.join(__dirname, 'execute_notebook.py'), notebook, options.outDir, KERNEL_NAME, String(idleSeconds), activeRunFile],
@@ -127,6 +137,7 @@ function main(): void {
       preset: { type: 'string', default: process.env[PRESET_ENV_VAR] || 'quick' },
       only: { type: 'string' },
       out: { type: 'string', default: path.join(ROOT, 'reports') },
+      retrain: { type: 'boolean', default: false },
     },
   });
   const notebooks = listNotebooks(values.only);
@@ -134,9 +145,11 @@ function main(): void {
   const idleSeconds = cellIdleSecondsFromEnvironment();
   console.log(`Executing ${notebooks.length} notebook(s) with preset '${values.preset}' into ${path.relative(ROOT, values.out!) || '.'}/`);
   console.log(`(a cell is stopped only when it sends nothing for ${idleSeconds} s: ${CELL_IDLE_ENV_VAR})`);
+  const resultsRoot = values.retrain ? path.join(ROOT, 'data', 'retrained') : undefined;
+  if (resultsRoot) console.log(`--retrain: the notebooks train every run again into ${path.relative(ROOT, resultsRoot)}/ (the stored runs in data/results/ stay as they are)`);
   let failed = 0;
   for (const notebook of notebooks) {
-    const [outcome] = runNotebooks([notebook], { preset: values.preset!, outDir: values.out!, cellIdleSeconds: idleSeconds });
+    const [outcome] = runNotebooks([notebook], { preset: values.preset!, outDir: values.out!, cellIdleSeconds: idleSeconds, resultsRoot });
     console.log(`${outcome.ok ? 'ok    ' : 'FAILED'} ${outcome.notebook.padEnd(44)} ${outcome.seconds.toFixed(1).padStart(7)} s`);
     if (!outcome.ok) {
       failed++;

@@ -9,7 +9,8 @@ export type { Experiment, Trainer, TrainerOptions, OptionSpec, RunConfig, Config
 export { DataParallelGradients, shareBounds } from './data-parallel';
 export type { DataParallelOptions } from './data-parallel';
 export type { ModelSpec } from './data-parallel-models';
-export { runExperiment, runId, runDirectory, readRunStatus, NonFiniteError, DEFAULT_RESULTS_ROOT } from './run-store';
+export { runExperiment, runId, runDirectory, readRunStatus, NonFiniteError, DEFAULT_RESULTS_ROOT,
+  RESULTS_ENV_VAR } from './run-store';
 export { runCommand, readActiveRun, ACTIVE_RUN_ENV_VAR } from './active-run';
 export type { ActiveRun } from './active-run';
 export type { RunOptions, RunOutcome, RunStatus, RunState } from './run-store';

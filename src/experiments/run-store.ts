@@ -30,7 +30,9 @@ import { csvLine, formatCsvCell, parseCsv, readCsv, writeCsv, writeFileAtomic, t
 import type { Experiment, MetricRow, RunConfig } from './experiment';
 
 /** Default results folder: `data/results` in the project root (override with NEWTON_LOSSES_RESULTS). */
-export const DEFAULT_RESULTS_ROOT = process.env.NEWTON_LOSSES_RESULTS ?? path.resolve(__dirname, '../../data/results');
+/** Environment variable that moves the default results folder. */
+export const RESULTS_ENV_VAR = 'NEWTON_LOSSES_RESULTS';
+export const DEFAULT_RESULTS_ROOT = process.env[RESULTS_ENV_VAR] || path.resolve(__dirname, '../../data/results');
 
 export type RunState = 'running' | 'interrupted' | 'failed' | 'finished';
 
