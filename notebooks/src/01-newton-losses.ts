@@ -23,6 +23,9 @@
 // Preset (`NEWTON_LOSSES_PRESET`): `smoke` (seconds), `quick` (the default, about a minute), `paper` (= quick here).
 
 // %%
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as nl from './src/index';
 const nb = await nl.setupNotebook();
@@ -406,6 +409,48 @@ nl.table([
 // 02 and 03 examine. The cost column is the other half of the story: the Fisher variant costs what
 // the baseline costs; the Hessian variant adds n Hessian-vector products through the relaxation,
 // which dominate a model this small and vanish next to a CNN (notebook 00).
+//
+// ## The positive example: a ranking that only the loss holds back
+// The loss-bound benchmark of notebook 06: four-digit numbers given by their one-hot digits to a
+// small MLP (40 → 32 → 1), sets of n = 10, NeuralSort (τ = 1), 500 Adam steps. Unlike the linear
+// problem above there is no noise (a perfect ranking exists and is easy to represent) and the budget
+// ends long before the baseline converges. λ = 10⁻⁴ lies far below the curvature's eigenvalues, so
+// `M + λI` is the curvature itself: the full Newton step. The runs are those of the stored study
+// (they load in seconds; missing ones train, about 10–60 s each).
+
+// %%
+const positiveRoot = smoke ? fs.mkdtempSync(path.join(os.tmpdir(), 'newton-losses-01-')) : nl.DEFAULT_RESULTS_ROOT;
+const positiveRuns = [];
+for (const method of [{ variant: 'baseline' }, { variant: 'hessian', lambda: 1e-4 }, { variant: 'fisher', lambda: 1e-4 }]) {
+  for (const seed of [0, 1, 2]) {
+    const config = nl.resolveConfig(nl.digitRankingExperiment, { ...method, relaxation: 'neuralsort', n: 10, seed: seed, preset: smoke ? 'smoke' : 'quick' });
+    const outcome = await nl.runExperiment(nl.digitRankingExperiment, config, { resultsRoot: positiveRoot });
+    const log = nl.readCsv(path.join(outcome.dir, 'train.csv'));
+    const [first, last] = [log[0], log[log.length - 1]];
+    const ratio = (row: nl.CsvRow) => (Number(row.newton_grad_norm) / Number(row.grad_norm)).toPrecision(2);
+    positiveRuns.push({
+      method: method.variant === 'baseline' ? 'baseline' : `${method.variant}, λ = 10⁻⁴`,
+      seed: seed,
+      'test exact match (%)': (100 * Number(outcome.result.test_exact)).toFixed(1),
+      'training loss, first → last step': `${Number(first.loss).toFixed(3)} → ${Number(last.loss).toFixed(3)}`,
+      '‖∇L*‖ / ‖∇L‖, first → last': `${ratio(first)} → ${ratio(last)}`,
+      'largest eigenvalue of M + λI, first → last': method.variant === 'baseline' ? '' : `${Number(first.eig_max).toPrecision(2)} → ${Number(last.eig_max).toPrecision(2)}`,
+    });
+  }
+}
+nl.table(positiveRuns, `digit-ranking, NeuralSort, n = 10 (${smoke ? 'smoke: 20 steps, numbers mean nothing' : 'quick: 500 steps'})`);
+
+// %% [markdown]
+// What separates the two cases. Above, the linear scorer reaches the noise ceiling within about 100
+// steps whatever the loss, and λ = 0.1 / 0.01 was of the order of the curvature, so the Newton loss
+// could only sharpen the scores. Here the perfect ranking is still ahead when the budget ends, and
+// the relaxed loss flattens as the scores grow confident: its curvature shrinks by one to two orders
+// of magnitude over the run (last column, quick preset), and its gradient with it. The baseline's
+// steps shrink accordingly (Adam's normalisation remembers the larger gradients of the past); the
+// Newton step divides by the curvature, so the target the network regresses on keeps its scale:
+// `‖∇L*‖ / ‖∇L‖` grows by that same factor during training. In the study (notebook 06: 5 seeds,
+// paired by seed, λ chosen on validation) this is worth several points of exact match at n = 10
+// for both variants, and nothing measurable at n = 5, where the baseline already reaches 93%.
 //
 // ## Where to go next
 // - **02 · sorting relaxations**: NeuralSort, SoftSort and the sorting networks, their gradients as
