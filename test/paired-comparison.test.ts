@@ -44,5 +44,9 @@ test('pairedComparisons: pairs by seed within a cell, one row per method, leaves
   assert.equal(ss.pairs, 1);
   assert.ok(Math.abs(ss.difference + 0.1) < 1e-12);
   assert.equal(ss.worse, 1);
+  assert.throws(
+    () => pairedComparisons([...rows, row('neuralsort', 'fisher', 0.1, 1, 0.3)], { metric: 'test_exact', cell: ['relaxation'], method: ['variant', 'lambda'], baseline: { variant: 'baseline' } }),
+    /two runs with seed = 1 in cell \["neuralsort"\]/,
+  );
   assert.throws(() => pairedComparisons([{ seed: 0 }], { metric: 'test_exact', cell: [], method: [], baseline: {} }), /no column 'test_exact'/);
 });

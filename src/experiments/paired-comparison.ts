@@ -68,7 +68,9 @@ export interface PairedOptions extends IntervalOptions {
 
 /**
  * Every non-baseline method of every cell against that cell's baseline, paired by `pairBy`.
- * Methods with no common seed are left out. Rows as `loadResults` returns them.
+ * Methods with no common seed are left out. Rows as `loadResults` returns them. Throws when a
+ * method (or a baseline) has two rows with the same `pairBy` value in one cell: they differ in a key
+ * the comparison does not know, and averaging them would hide it.
  */
 export function pairedComparisons(rows: readonly CsvRow[], options: PairedOptions): PairedComparison[] {
   const { metric, cell, method, baseline, pairBy = 'seed' } = options;
@@ -77,11 +79,14 @@ export function pairedComparisons(rows: readonly CsvRow[], options: PairedOption
       if (!(key in row)) throw new Error(`pairedComparisons: a row has no column '${key}' (columns: ${Object.keys(row).join(', ')})`);
     }
   }
+  const duplicate = (row: CsvRow, what: string): Error =>
+    new Error(`pairedComparisons: ${what} has two runs with ${pairBy} = ${String(row[pairBy])} in cell ${JSON.stringify(cell.map((k) => row[k]))}; filter the rows or add the key that tells them apart to 'cell' or 'method'`);
   const isBaseline = (row: CsvRow): boolean => Object.entries(baseline).every(([key, value]) => row[key] === value);
   const cellKey = (row: CsvRow): string => JSON.stringify(cell.map((k) => row[k]));
   const baselines = new Map<string, Map<CsvValue, number>>();
   for (const row of rows.filter(isBaseline)) {
     const bySeed = baselines.get(cellKey(row)) ?? new Map<CsvValue, number>();
+    if (bySeed.has(row[pairBy])) throw duplicate(row, 'the baseline');
     bySeed.set(row[pairBy], Number(row[metric]));
     baselines.set(cellKey(row), bySeed);
   }
@@ -90,6 +95,7 @@ export function pairedComparisons(rows: readonly CsvRow[], options: PairedOption
     if (isBaseline(row)) continue;
     const key = JSON.stringify([...cell, ...method].map((k) => row[k]));
     const entry = methods.get(key) ?? { group: Object.fromEntries([...cell, ...method].map((k) => [k, row[k]])), rows: [] };
+    if (entry.rows.some((other) => other[pairBy] === row[pairBy])) throw duplicate(row, JSON.stringify(entry.group));
     entry.rows.push(row);
     methods.set(key, entry);
   }
