@@ -35,6 +35,10 @@ export interface GridOptions {
   interrupt?: AbortSignal;
   /** Worker threads for training (see `TrainerOptions`); default 1. */
   workers?: number;
+  /** Start every run over (see `RunOptions.restart`); default false. */
+  restart?: boolean;
+  /** Which checkpoint to resume from (see `RunOptions.checkpoint`); default 'latest'. */
+  checkpoint?: 'latest' | 'previous';
 }
 
 export interface GridFailure<C extends RunConfig> {
@@ -73,6 +77,8 @@ export async function runGrid<C extends RunConfig>(experiment: Experiment<C>, co
         signal: options.signal,
         interrupt: options.interrupt,
         workers: options.workers,
+        restart: options.restart,
+        checkpoint: options.checkpoint,
         onMessage: (text) => progress.message(text),
         onStart: ({ id, startStep }) => {
           started = true;
