@@ -26,7 +26,7 @@ import type { ShortestPathSplit } from '../data/index';
 import { resnet18Trunk, type Resnet18Trunk } from '../models/index';
 import { INDEFINITE_POLICIES, newtonStep, newtonStepFromCurvature, type IndefinitePolicy, type NewtonOptions, type NewtonStep } from '../newton/index';
 import { Rng } from '../runtime/random';
-import type { Experiment, MetricRow } from './experiment';
+import { checkSeed, type Experiment, type MetricRow } from './experiment';
 import { reportGradientNorm } from './gradient-norm-probe';
 import { ModelTrainer } from './model-trainer';
 import { assembleBatch, loadShortestPathData, type ShortestPathBatch, type ShortestPathData } from './shortest-path-data';
@@ -276,7 +276,7 @@ export function validateShortestPathConfig(config: Record<string, unknown>): Sho
   if (!(SHORTEST_PATH_METHODS as readonly unknown[]).includes(config.method)) fail('method', `one of ${SHORTEST_PATH_METHODS.join(', ')}`);
   if (!(SHORTEST_PATH_VARIANTS as readonly unknown[]).includes(config.variant)) fail('variant', `one of ${SHORTEST_PATH_VARIANTS.join(', ')}`);
   for (const key of ['epochs', 'batchSize', 'trainMaps', 'valMaps', 'testMaps']) integerAtLeast(key, 1);
-  integerAtLeast('seed', 0);
+  checkSeed('shortest-path', config.seed);
   positive('lr');
   positive('width');
   if (typeof config.spectrum !== 'boolean') fail('spectrum', 'true or false');
