@@ -264,7 +264,8 @@ async function resultsCommand(argv: readonly string[], io: Io): Promise<number> 
         '',
         'Mean ± std over seeds (sample std) of the finished runs, in % for accuracies.',
         '',
-        '  --by <a,b,…>          group keys [default: the experiment\'s, e.g. relaxation,n,variant,…]',
+        '  --by <a,b,…>          group keys [default: every config field except the seed; the table shows',
+        '                        the experiment\'s usual ones and every other field that differs between groups]',
         '  --metrics <a,b,…>     result columns [default: the experiment\'s report metrics]',
         '  --where <key=v1|v2>   keep runs whose config matches (repeatable)',
         `  --results-dir <path>  [default: ${DEFAULT_RESULTS_ROOT}]`,
@@ -276,7 +277,7 @@ async function resultsCommand(argv: readonly string[], io: Io): Promise<number> 
   }
   if (positionals.length > 1) throw new Error(`results: one experiment expected, got ${positionals.join(' ')}`);
   const experiment = getExperiment(positionals[0]);
-  const by = values.by ? String(values.by).split(',') : [...experiment.groupBy];
+  const explicitBy = values.by ? String(values.by).split(',') : null;
   const metrics = values.metrics ? String(values.metrics).split(',') : [...experiment.reportMetrics];
   const where: Record<string, ConfigValue[]> = {};
   for (const clause of (values.where as string[] | undefined) ?? []) {
@@ -287,12 +288,19 @@ async function resultsCommand(argv: readonly string[], io: Io): Promise<number> 
     where[spec.name] = match[2].split('|').map((part) => parseOptionValue(experiment.name, spec, part, `where ${spec.name}=`));
   }
   const resultsRoot = resultsDirectory(values['results-dir']);
-  const rows = loadResults(experiment.name, { resultsRoot, where });
+  const rows = loadResults(experiment.name, { resultsRoot, where, onWarning: (message) => io.stderr.write(`warning: ${message}\n`) });
   if (rows.length === 0) {
     io.stderr.write(`no finished ${experiment.name} runs under ${resultsRoot}\n`);
     return 1;
   }
-  const summary = summarizeResults(rows, by, [...metrics, 'wall_s']);
+  // Runs are grouped by every config field except the seed, so runs that differ in anything else
+  // (steps, width, τ, …) are never averaged together; the table shows the experiment's usual
+  // columns plus every other field that differs between groups.
+  const by = explicitBy ?? experiment.options.map((spec) => spec.name).filter((name) => name !== 'seed' && rows.every((row) => name in row));
+  const grouped = summarizeResults(rows, by, [...metrics, 'wall_s']);
+  const differs = (key: string): boolean => new Set(grouped.map((row) => JSON.stringify(row[key]))).size > 1;
+  const shown = explicitBy ?? by.filter((key) => experiment.groupBy.includes(key) || differs(key));
+  const summary = grouped.map((row) => Object.fromEntries(Object.entries(row).filter(([key]) => !by.includes(key) || shown.includes(key))));
   if (values.csv) {
     io.stdout.write(toCsv(summary));
     return 0;
