@@ -249,9 +249,6 @@ test('relaxedBellmanFord and path losses: bad input errors name the argument and
 
 test('relaxedBellmanFord: a grid longer than the default 25 steps (2 × 30) is solved with nIter from the grid, and a too small nIter is refused', async () => {
   await initBackend('cpu');
-  assert.deepEqual([12, 18, 24, 30].map((g) => defaultNIter(g, g)), [25, 37, 49, 61]);
-  assert.equal(defaultNIter(2, 30), 61);
-  assert.equal(minimumNIter(2, 30), 30);
   const rng = new Rng(30);
   const cost = tf.tensor3d(Float32Array.from({ length: 60 }, () => rng.uniform() * 4 + 1), [1, 2, 30]);
   const exact = dijkstra(cost);
@@ -269,6 +266,9 @@ test('relaxedBellmanFord: a grid longer than the default 25 steps (2 × 30) is s
     /relaxedBellmanFord: nIter = 25 is too small for a 2 × 30 grid: the path from \(0, 0\) to \(1, 29\) needs at least 30 steps \(max\(H, W\)\); use nIter >= 30, or leave it unset for 61/,
   );
   tf.dispose([cost, exact.paths, exact.costs]);
+  assert.deepEqual([12, 18, 24, 30].map((g) => defaultNIter(g, g)), [25, 37, 49, 61]);
+  assert.equal(defaultNIter(2, 30), 61);
+  assert.equal(minimumNIter(2, 30), 30);
 });
 
 test('shortest-path experiment: nIter comes from the map size (Warcraft 12 / 18 / 24 / 30); a too small one is refused naming nIter and the minimum', () => {
