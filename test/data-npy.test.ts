@@ -197,3 +197,24 @@ print(ok_read, ok_round)
     rmSync(dir, { recursive: true });
   }
 });
+
+/** A v1.0 .npy file with the header dict `dict` (padded as numpy pads it) and `body`. */
+function rawNpy(dict: string, body: Uint8Array): Uint8Array {
+  const padding = (64 - ((10 + dict.length + 1) % 64)) % 64;
+  const header = Buffer.from(dict + ' '.repeat(padding) + '\n', 'latin1');
+  const prefix = Buffer.from([0x93, ...Buffer.from('NUMPY', 'latin1'), 1, 0, header.length & 0xff, header.length >> 8]);
+  return new Uint8Array(Buffer.concat([prefix, header, Buffer.from(body)]));
+}
+
+test('.npy: double-quoted keys and values (numpy reads them) are accepted; a structured dtype is an unsupported dtype', () => {
+  const values = Float32Array.from([1.5, -2, 3.25, 0]);
+  const body = new Uint8Array(values.buffer);
+  const decoded = decodeNpy(rawNpy('{"descr": "<f4", "fortran_order": False, "shape": (2, 2), }', body), 'quoted.npy');
+  assert.equal(decoded.dtype, 'float32');
+  assert.deepEqual(decoded.shape, [2, 2]);
+  assert.deepEqual(Array.from(decoded.data as Float32Array), Array.from(values));
+  assert.throws(
+    () => decodeNpy(rawNpy("{'descr': [('x', '<f4'), ('y', '<f4')], 'fortran_order': False, 'shape': (2,), }", body), 'points.npy'),
+    /^Error: points\.npy: unsupported dtype: a structured dtype \(a list of fields\)/,
+  );
+});

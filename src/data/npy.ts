@@ -229,10 +229,19 @@ function floatToHalf(value: number): number {
   return sign | half;
 }
 
+/**
+ * The dtype and shape from a header's Python dict literal. Keys and string values may be quoted
+ * with ' or " (numpy reads both). A structured dtype (`'descr': [('x', '<f4'), …]`) is refused
+ * as an unsupported dtype.
+ */
 function parseHeader(header: string, name: string): { dtype: NpyDtype; shape: number[] } {
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  const key = (k: string): string => `(?:'${k}'|"${k}")\\s*:\\s*`;
+  if (new RegExp(`${key('descr')}\\[`).test(header)) {
+    throw new Error(`${name}: unsupported dtype: a structured dtype (a list of fields) in ${header.trim()}; expected one of ${Object.values(DESCR).join(', ')}`);
+  }
+  const descr = new RegExp(`${key('descr')}(?:'([^']*)'|"([^"]*)")`).exec(header)?.slice(1).find((group) => group !== undefined);
+  const fortran = new RegExp(`${key('fortran_order')}(True|False)`).exec(header)?.[1];
+  const shapeText = new RegExp(`${key('shape')}\\(([^)]*)\\)`).exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     throw new Error(`${name}: malformed .npy header (need 'descr' as a string, 'fortran_order' and 'shape'): ${header.trim()}`);
   }
