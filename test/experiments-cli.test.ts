@@ -111,6 +111,8 @@ test('cli: numbers, seeds, lists and folders that cannot be used are refused quo
   assert.match(await error(['results', 'fake', '--results-dir=']), /--results-dir needs a folder, got ''/);
   assert.match(await error(['ranking', '--n', '1000000']), /ranking: option 'n' = 1000000 cannot fit: a training batch of batchSize 32 sets × n 1000000 items .* lower 'n' or 'batchSize'/);
   assert.match(await error(['ranking', '--n', '20000', '--batch-size', '1']), /option 'n' = 20000 cannot fit: the relaxed permutation matrices/);
+  assert.match(await error(['shortest-path', '--train-maps', '1000000']), /shortest-path: option 'trainMaps' = 1000000 cannot fit: the images of 1000000 maps of 96 × 96 pixels take 27.6 GB/);
+  assert.match(await error(['shortest-path', '--batch-size', '20000', '--train-maps', '20000']), /option 'batchSize' = 20000 cannot fit/);
   // a boolean option is given bare, as --help shows it: the error is about the next option, not about it
   assert.match(await error(['shortest-path', '--spectrum', '--epochs', 'x']), /--epochs 'x' is not a number/);
   assert.match(await error(['shortest-path', '--spectrum', 'maybe']), /--spectrum 'maybe' must be true or false/);

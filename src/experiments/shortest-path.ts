@@ -288,6 +288,7 @@ export function validateShortestPathConfig(config: Record<string, unknown>): Sho
   if (typeof config.dataDir !== 'string') fail('dataDir', "a folder path, or '' for the generated terrain");
   if ((config.trainMaps as number) < (config.batchSize as number)) fail('trainMaps', `at least batchSize = ${String(config.batchSize)}`);
   if (!(INDEFINITE_POLICIES as readonly unknown[]).includes(config.indefinite)) fail('indefinite', `one of ${INDEFINITE_POLICIES.join(', ')}`);
+  if (config.dataDir === '') checkTerrainSizes(config as unknown as ShortestPathConfig);
   const normalised = { ...(config as unknown as ShortestPathConfig) };
   if (config.variant === 'baseline') normalised.lambda = 0;
   else positive('lambda');
@@ -310,6 +311,26 @@ export function validateShortestPathConfig(config: Record<string, unknown>): Sho
     normalised.nIter = 0;
   }
   return normalised;
+}
+
+/** Bytes one array of a run may take before the config is refused up front (wasm's whole heap is 4 GiB). */
+const MAX_ARRAY_BYTES = 2 ** 30;
+
+/**
+ * Refuses sizes of the generated 12 × 12 maps (96 × 96 RGB images) that cannot fit, before any map
+ * is generated: the images of each split (bytes) and of a batch (float32) must each stay within
+ * `MAX_ARRAY_BYTES`. The error names the option.
+ */
+function checkTerrainSizes(config: ShortestPathConfig): void {
+  const imageBytes = 96 * 96 * 3;
+  const gb = (bytes: number): string => `${(bytes / 1e9).toPrecision(3)} GB`;
+  const check = (key: string, bytes: number, what: string): void => {
+    if (bytes > MAX_ARRAY_BYTES) {
+      throw new Error(`shortest-path: option '${key}' = ${String(config[key])} cannot fit: ${what} take ${gb(bytes)}, more than the ${gb(MAX_ARRAY_BYTES)} one array may take; lower ${key}`);
+    }
+  };
+  for (const key of ['trainMaps', 'valMaps', 'testMaps']) check(key, (config[key] as number) * imageBytes, `the images of ${String(config[key])} maps of 96 × 96 pixels`);
+  check('batchSize', config.batchSize * imageBytes * 4, `the standardised images of a batch of ${config.batchSize} maps`);
 }
 
 /** Split sizes of a config. */
