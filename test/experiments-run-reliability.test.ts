@@ -131,6 +131,16 @@ test('lock: a dead holder\'s lock is taken over and said so; the lock is release
   assert.ok(!fs.existsSync(path.join(runDir(root, interrupted), 'run.lock')), 'released after an interrupt');
 });
 
+test('lock: a lock with this process\'s pid that it does not hold (an earlier process with the same pid) is taken over', async () => {
+  const root = tempRoot();
+  const config = resolveConfig(fakeExperiment, { seed: 27 });
+  writeLock(runDir(root, config), process.pid);
+  const messages: string[] = [];
+  const outcome = await runExperiment(fakeExperiment, config, { resultsRoot: root, onMessage: (text) => messages.push(text) });
+  assert.equal(outcome.status, 'completed');
+  assert.match(messages.join('\n'), new RegExp(`took over the lock of pid ${process.pid} on host`));
+});
+
 test('grid: a run held by another process is skipped, run after the others once free, and reported when still held', async () => {
   const root = tempRoot();
   const configs = [0, 1, 2].map((seed) => resolveConfig(fakeExperiment, { seed: 30 + seed, steps: 6, evalEvery: 3 }));

@@ -6,8 +6,10 @@
  * hard-linked to `run.lock` (link fails with EEXIST when the lock exists, like `open(O_EXCL)`, and
  * the lock is never seen half-written). A lock whose holder is dead (same host, `kill(pid, 0)`
  * gives ESRCH) is taken over: it is first renamed to a name only this process uses, checked to be
- * the dead holder's (a live lock renamed by a race is put back), then replaced. A lock held from
- * another host cannot be checked and is never taken over.
+ * the dead holder's (a live lock renamed by a race is put back), then replaced. A lock that names
+ * this process's pid but that this process does not hold was left by an earlier process with the
+ * same pid, and is taken over too. A lock held from another host cannot be checked and is never
+ * taken over.
  *
  * A lock is released by `release()`, and on process exit (also `process.exit` after a second
  * Ctrl-C) for every lock this process still holds.
@@ -100,13 +102,23 @@ export function acquireRunLock(dir: string, runId: string, onMessage: (text: str
       }
       const current = readRunLock(dir);
       if (current === null) continue; // released meanwhile
-      if (current === undefined || !holderIsDead(current)) throw new RunLockedError(runId, dir, current ?? null);
+      const stale = current !== undefined && (holderIsDead(current) || isOwnStaleLock(file, current));
+      if (!stale) throw new RunLockedError(runId, dir, current ?? null);
       if (takeOver(file, current)) onMessage(`run ${runId}: took over the lock of ${describeHolder(current)}, which is no longer running`);
     }
     throw new RunLockedError(runId, dir, readRunLock(dir) ?? null);
   } finally {
     fs.rmSync(temporary, { force: true });
   }
+}
+
+/**
+ * A lock naming this process that this process does not hold: left by an earlier process that had
+ * the same pid (pids repeat, e.g. in containers started afresh).
+ */
+function isOwnStaleLock(file: string, holder: LockHolder): boolean {
+  if (holder.pid !== process.pid || holder.host !== os.hostname()) return false;
+  return ![...held].some((lock) => lock.file === file && lock.holder.startedAt === holder.startedAt);
 }
 
 /** Moves a dead holder's lock out of the way; false when the lock turned out not to be that holder's. */
