@@ -218,3 +218,16 @@ test('.npy: double-quoted keys and values (numpy reads them) are accepted; a str
     /^Error: points\.npy: unsupported dtype: a structured dtype \(a list of fields\)/,
   );
 });
+
+test('.npy: a write that fails (full disk) names the file and leaves no temporary file', (t) => {
+  const realFs = require('node:fs') as typeof import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'nl-npy-'));
+  t.mock.method(realFs, 'writeSync', () => {
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  });
+  const file = join(dir, 'maps.npy');
+  assert.throws(() => writeNpy(file, samples[0]), new RegExp(`^Error: cannot write ${file.replace(/[.]/g, '\\.')}: ENOSPC, ENOSPC: no space left on device, write$`));
+  t.mock.restoreAll();
+  assert.deepEqual(readdirSync(dir), []);
+  rmSync(dir, { recursive: true });
+});

@@ -16,7 +16,7 @@
  * `cross-fetch` (a network client), pads headers to 8 rather than 64 bytes, and drops the byte
  * order of the dtype, so big-endian files would be misread silently.
  */
-import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 /** The element types read and written. */
 export type NpyDtype = 'uint8' | 'bool' | 'int32' | 'int64' | 'float16' | 'float32' | 'float64';
@@ -166,19 +166,30 @@ export function readNpy(path: string): NpyArray {
 
 /**
  * Writes `array` to `path` as np.save would. The file appears atomically (written to
- * `path.tmp-<pid>` and renamed), so a killed writer never leaves a truncated file behind.
+ * `path.tmp-<pid>` and renamed), so a killed writer never leaves a truncated file behind. A failed
+ * write (full disk, read-only folder) removes the temporary file and is an error naming `path`.
  */
 export function writeNpy(path: string, array: NpyArray): void {
   checkArray(array);
   const temporary = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temporary, 'w');
   try {
-    writeAll(fd, npyHeader(array.dtype, array.shape));
-    writeAll(fd, storedBytes(array));
-  } finally {
-    closeSync(fd);
+    const fd = openSync(temporary, 'w');
+    try {
+      writeAll(fd, npyHeader(array.dtype, array.shape));
+      writeAll(fd, storedBytes(array));
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // the original error says what went wrong
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`cannot write ${path}: ${code ? `${code}, ` : ''}${(error as Error).message}`);
   }
-  renameSync(temporary, path);
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
