@@ -6,6 +6,10 @@
  *   newton-losses results <experiment> [--by a,b] …      mean ± std over seeds of finished runs
  *   newton-losses <experiment> --help                    every option with its default per preset
  *
+ * Ctrl-C (SIGINT) or SIGTERM during training stops at the next step boundary with a checkpoint
+ * (exit code 130 / 143; the same command resumes); a second signal exits at once. Exit codes:
+ * 0 done, 1 a run failed or was held by another process, 2 a usage error, 130 / 143 interrupted.
+ *
  * Experiments come from the registry (`registerExperiment`), so a new one needs no change here.
  */
 import * as path from 'node:path';
@@ -35,7 +39,12 @@ import {
 interface Io {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Ends the process at once (a second Ctrl-C); default process.exit. */
+  exit?: (code: number) => never;
 }
+
+/** Exit code of a run stopped by a signal: 128 + the signal's number. */
+const SIGNAL_EXIT_CODES: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
 
 const PROGRESS_MODES: readonly ProgressMode[] = ['auto', 'tty', 'lines', 'none'];
 
@@ -71,6 +80,8 @@ function generalHelp(): string {
 
 const RUN_FLAGS = {
   grid: { type: 'boolean' },
+  restart: { type: 'boolean' },
+  'previous-checkpoint': { type: 'boolean' },
   'results-dir': { type: 'string' },
   backend: { type: 'string' },
   progress: { type: 'string' },
@@ -82,7 +93,8 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
   const flagToOption = new Map(experiment.options.map((spec) => [kebab(spec.name), spec]));
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { ...RUN_FLAGS };
   for (const flag of flagToOption.keys()) options[flag] = { type: 'string' };
-  const { values } = parseStrict(experiment.name, argv, options);
+  const booleanFlags = new Set([...flagToOption].filter(([, spec]) => spec.type === 'boolean').map(([flag]) => flag));
+  const { values } = parseStrict(experiment.name, withBareBooleans(argv, booleanFlags), options);
   if (values.help) {
     io.stdout.write(experimentHelp(experiment));
     return 0;
@@ -94,7 +106,10 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
     if (typeof raw !== 'string') continue;
     const parts = raw.split(',').map((part) => part.trim());
     if (parts.length > 1 && !grid) throw new Error(`--${flag} '${raw}' is a list; add --grid to run every combination`);
-    axes[spec.name] = parts.map((part) => parseOptionValue(experiment.name, spec, part));
+    if (parts.some((part) => part === '') && spec.type !== 'string') {
+      throw new Error(parts.length > 1 ? `--${flag} '${raw}' has an empty item` : `--${flag} needs a value, got '${raw}'`);
+    }
+    axes[spec.name] = parts.map((part) => parseOptionValue(experiment.name, spec, part, flag));
   }
   if (!axes.preset) {
     const fromEnvironment = process.env[PRESET_ENV_VAR];
@@ -107,7 +122,10 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
     throw new Error(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${backendName}'`);
   }
   const workers = Number(values.workers ?? 1);
-  if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be an integer >= 1, got '${values.workers}'`);
+  if (!(/^\d+$/.test(String(values.workers ?? 1)) && Number.isInteger(workers) && workers >= 1)) throw new Error(`--workers must be an integer >= 1, got '${values.workers}'`);
+  const restart = values.restart === true;
+  const previousCheckpoint = values['previous-checkpoint'] === true;
+  if (restart && previousCheckpoint) throw new Error('--restart and --previous-checkpoint exclude each other: one starts over, the other resumes');
 
   const seen = new Set<string>();
   const configs = expandGrid(axes)
@@ -116,29 +134,77 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
       const id = runId(experiment, config); // configs that normalise to the same run (e.g. lambda for a baseline) run once
       return seen.has(id) ? false : (seen.add(id), true);
     });
-  const resultsRoot = path.resolve((values['results-dir'] as string | undefined) ?? DEFAULT_RESULTS_ROOT);
+  const resultsRoot = resultsDirectory(values['results-dir']);
+  if ((restart || previousCheckpoint) && configs.length > 1) {
+    throw new Error(`--${restart ? 'restart' : 'previous-checkpoint'} applies to one run; this command names ${configs.length}`);
+  }
   const backend = await initBackend(backendName);
   io.stderr.write(`newton-losses ${experiment.name}: ${configs.length} run${configs.length === 1 ? '' : 's'} on ${describeBackend(backend)}; results in ${resultsRoot}\n`);
 
   const controller = new AbortController();
-  const onInterrupt = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    io.stderr.write('\ninterrupted: stopping after this step (press Ctrl-C again to quit now); rerun the same command to resume\n');
+  let received: 'SIGINT' | 'SIGTERM' | undefined;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    if (received) {
+      io.stderr.write(`\n${signal} again: exiting now; the run resumes from its last checkpoint\n`);
+      (io.exit ?? process.exit)(SIGNAL_EXIT_CODES[signal]);
+      return;
+    }
+    received = signal;
+    io.stderr.write(`\n${signal}: stopping after this step with a checkpoint (${signal === 'SIGINT' ? 'press Ctrl-C' : 'send it'} again to quit now)\n`);
     controller.abort();
   };
+  const onInterrupt = (): void => onSignal('SIGINT');
+  const onTerminate = (): void => onSignal('SIGTERM');
   process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onTerminate);
   try {
-    const { outcomes, failures } = await runGrid(experiment, configs, { resultsRoot, progress, stream: io.stderr, signal: controller.signal, workers });
+    const { outcomes, failures, held } = await runGrid(experiment, configs, {
+      resultsRoot,
+      progress,
+      stream: io.stderr,
+      interrupt: controller.signal,
+      workers,
+      restart,
+      checkpoint: previousCheckpoint ? 'previous' : 'latest',
+    });
     const rows = outcomes
       .filter((outcome) => outcome.result)
       .map((outcome) => ({ ...pick(outcome.config, experiment.groupBy), seed: outcome.config.seed, ...pick(outcome.result!, [...experiment.reportMetrics, 'best_step', 'wall_s']) }));
     if (rows.length) io.stdout.write(`${formatTable(rows as Record<string, ConfigValue>[])}\n`);
     for (const failure of failures) io.stderr.write(`failed: ${runId(experiment, failure.config)}: ${failure.error.message}\n`);
-    if (controller.signal.aborted) return 130;
-    return failures.length ? 1 : 0;
+    for (const run of held) io.stderr.write(`not run: ${run.error.message}\n`);
+    if (received) {
+      const stopped = outcomes.find((outcome) => outcome.status === 'interrupted');
+      io.stderr.write(
+        stopped
+          ? `interrupted at step ${stopped.step} of ${stopped.totalSteps}; run the same command to resume\n`
+          : 'interrupted before the next run started; run the same command to resume\n',
+      );
+      return SIGNAL_EXIT_CODES[received];
+    }
+    return failures.length || held.length ? 1 : 0;
   } finally {
     process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onTerminate);
   }
+}
+
+/** `--results-dir` as an absolute path (default `DEFAULT_RESULTS_ROOT`); an empty value is an error. */
+function resultsDirectory(value: unknown): string {
+  if (value === undefined) return path.resolve(DEFAULT_RESULTS_ROOT);
+  if (typeof value !== 'string' || value.trim() === '') throw new Error(`--results-dir needs a folder, got '${String(value)}'`);
+  return path.resolve(value);
+}
+
+/** Boolean options may be given bare (`--spectrum`, as --help shows them): inserts `true` after them. */
+function withBareBooleans(argv: readonly string[], flags: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  argv.forEach((arg, i) => {
+    out.push(arg);
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && flags.has(arg.slice(2)) && (next === undefined || next.startsWith('-'))) out.push('true');
+  });
+  return out;
 }
 
 function experimentHelp(experiment: Experiment): string {
@@ -155,7 +221,9 @@ function experimentHelp(experiment: Experiment): string {
     return [`--${kebab(spec.name)}${value}`, `${spec.description} [${defaults}]`];
   });
   const runRows = [
-    ['--grid', 'every option takes a comma-separated list; every combination runs, one after another'],
+    ['--grid', 'every option takes a comma-separated list; every combination runs, one after another (runs held by another process come last)'],
+    ['--restart', "discard the run's stored state (logs, checkpoints, result) and start over; refused while another process holds the run"],
+    ['--previous-checkpoint', 'resume from checkpoint.prev.bin, when checkpoint.bin was rejected (damaged or disagreeing with the logs)'],
     ['--results-dir <path>', `where runs are stored [default: ${DEFAULT_RESULTS_ROOT}]`],
     ['--backend <name>', `${BACKEND_CHOICES.join('|')} [default: $NEWTON_LOSSES_BACKEND, else auto]`],
     ['--progress <mode>', `${PROGRESS_MODES.join('|')}: progress on stderr [default: auto]`],
@@ -196,7 +264,8 @@ async function resultsCommand(argv: readonly string[], io: Io): Promise<number> 
         '',
         'Mean ± std over seeds (sample std) of the finished runs, in % for accuracies.',
         '',
-        '  --by <a,b,…>          group keys [default: the experiment\'s, e.g. relaxation,n,variant,…]',
+        '  --by <a,b,…>          group keys [default: every config field except the seed; the table shows',
+        '                        the experiment\'s usual ones and every other field that differs between groups]',
         '  --metrics <a,b,…>     result columns [default: the experiment\'s report metrics]',
         '  --where <key=v1|v2>   keep runs whose config matches (repeatable)',
         `  --results-dir <path>  [default: ${DEFAULT_RESULTS_ROOT}]`,
@@ -208,7 +277,7 @@ async function resultsCommand(argv: readonly string[], io: Io): Promise<number> 
   }
   if (positionals.length > 1) throw new Error(`results: one experiment expected, got ${positionals.join(' ')}`);
   const experiment = getExperiment(positionals[0]);
-  const by = values.by ? String(values.by).split(',') : [...experiment.groupBy];
+  const explicitBy = values.by ? String(values.by).split(',') : null;
   const metrics = values.metrics ? String(values.metrics).split(',') : [...experiment.reportMetrics];
   const where: Record<string, ConfigValue[]> = {};
   for (const clause of (values.where as string[] | undefined) ?? []) {
@@ -216,15 +285,22 @@ async function resultsCommand(argv: readonly string[], io: Io): Promise<number> 
     if (!match) throw new Error(`--where must look like key=value or key=v1|v2, got '${clause}'`);
     const spec = experiment.options.find((option) => option.name === match[1]);
     if (!spec) throw new Error(`--where: unknown option '${match[1]}' of ${experiment.name}`);
-    where[spec.name] = match[2].split('|').map((part) => parseOptionValue(experiment.name, spec, part));
+    where[spec.name] = match[2].split('|').map((part) => parseOptionValue(experiment.name, spec, part, `where ${spec.name}=`));
   }
-  const resultsRoot = path.resolve((values['results-dir'] as string | undefined) ?? DEFAULT_RESULTS_ROOT);
-  const rows = loadResults(experiment.name, { resultsRoot, where });
+  const resultsRoot = resultsDirectory(values['results-dir']);
+  const rows = loadResults(experiment.name, { resultsRoot, where, onWarning: (message) => io.stderr.write(`warning: ${message}\n`) });
   if (rows.length === 0) {
     io.stderr.write(`no finished ${experiment.name} runs under ${resultsRoot}\n`);
     return 1;
   }
-  const summary = summarizeResults(rows, by, [...metrics, 'wall_s']);
+  // Runs are grouped by every config field except the seed, so runs that differ in anything else
+  // (steps, width, τ, …) are never averaged together; the table shows the experiment's usual
+  // columns plus every other field that differs between groups.
+  const by = explicitBy ?? experiment.options.map((spec) => spec.name).filter((name) => name !== 'seed' && rows.every((row) => name in row));
+  const grouped = summarizeResults(rows, by, [...metrics, 'wall_s']);
+  const differs = (key: string): boolean => new Set(grouped.map((row) => JSON.stringify(row[key]))).size > 1;
+  const shown = explicitBy ?? by.filter((key) => experiment.groupBy.includes(key) || differs(key));
+  const summary = grouped.map((row) => Object.fromEntries(Object.entries(row).filter(([key]) => !by.includes(key) || shown.includes(key))));
   if (values.csv) {
     io.stdout.write(toCsv(summary));
     return 0;
@@ -251,14 +327,28 @@ function parseStrict(
   }
 }
 
-/** Parses one command-line value for `spec` (numbers also as `10^-3.5`). */
-function parseOptionValue(context: string, spec: OptionSpec, text: string): ConfigValue {
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/**
+ * Parses one command-line value for `spec` (numbers also as `10^-3.5`). Text that is not a finite
+ * number (`NaN`, `Infinity`, `1e400`, `0x10`, `many`) is an error quoting what was typed.
+ */
+function parseOptionValue(context: string, spec: OptionSpec, text: string, flag = spec.name): ConfigValue {
   let value: ConfigValue = text;
   if (spec.type === 'number' || spec.type === 'integer') {
     const power = /^10\^(.+)$/.exec(text);
-    value = power ? Math.pow(10, Number(power[1])) : text === '' ? NaN : Number(text);
+    const finite = power ? DECIMAL.test(power[1]) && Number.isFinite(Math.pow(10, Number(power[1]))) : DECIMAL.test(text) && Number.isFinite(Number(text));
+    if (!finite) {
+      const why = DECIMAL.test(power ? power[1] : text) ? 'is too large for a finite number' : 'is not a number';
+      throw new Error(`${context}: --${flag} '${text}' ${why}; option '${spec.name}' must be ${spec.type === 'integer' ? 'an integer' : 'a finite number'}`);
+    }
+    value = power ? Math.pow(10, Number(power[1])) : Number(text);
+    if (spec.type === 'integer' && !Number.isSafeInteger(value)) {
+      throw new Error(`${context}: --${flag} '${text}' is not an integer; option '${spec.name}' must be an integer`);
+    }
   } else if (spec.type === 'boolean') {
-    value = text === 'true' ? true : text === 'false' ? false : text;
+    if (text !== 'true' && text !== 'false') throw new Error(`${context}: --${flag} '${text}' must be true or false`);
+    value = text === 'true';
   }
   return checkOptionValue(context, spec, value);
 }

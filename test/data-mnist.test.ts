@@ -124,3 +124,17 @@ test('MNIST: gzipped IDX files are inflated, found by their .gz name', () => {
     rmSync(dir, { recursive: true });
   }
 });
+
+test('MNIST: a truncated gzip file is an error naming the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nl-idx-'));
+  const header = Buffer.alloc(16);
+  header.writeUInt32BE(0x00000803, 0);
+  header.writeUInt32BE(2, 4);
+  header.writeUInt32BE(28, 8);
+  header.writeUInt32BE(28, 12);
+  const gzipped = gzipSync(Buffer.concat([header, Buffer.alloc(2 * 28 * 28, 7)]));
+  const file = join(dir, 'train-images-idx3-ubyte.gz');
+  writeFileSync(file, gzipped.subarray(0, gzipped.length - 20));
+  assert.throws(() => readIdxFile(file), new RegExp(`IDX file ${file.replace(/[.]/g, '\\.')}: the gzip stream is truncated \\(unexpected end of file\\)`));
+  rmSync(dir, { recursive: true });
+});

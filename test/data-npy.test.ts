@@ -80,7 +80,7 @@ test('npy: bad files and bad arrays get clear errors', () => {
   assert.throws(() => decodeNpy(patch("'fortran_order': False", "'fortran_order': True"), 'f.npy'), /f.npy: Fortran-order arrays are not supported/);
   assert.throws(() => decodeNpy(patch("'<f4'", "'>f4'"), 'b.npy'), /b.npy: dtype '>f4' is not supported \(expected little-endian/);
   assert.throws(() => decodeNpy(patch("'<f4'", "'<c8'"), 'c.npy'), /dtype '<c8' is not supported/);
-  assert.throws(() => decodeNpy(patch("'descr': '<f4'", "'descr': [('a', '<f4')]"), 's.npy'), /s.npy: malformed .npy header/);
+  assert.throws(() => decodeNpy(patch("'descr': '<f4'", "'descr': [('a', '<f4')]"), 's.npy'), /s.npy: unsupported dtype: a structured dtype/);
   const wrongVersion = Uint8Array.from(good);
   wrongVersion[6] = 4;
   assert.throws(() => decodeNpy(wrongVersion, 'v.npy'), /v.npy: .npy version 4.0 is not supported/);
@@ -196,4 +196,38 @@ print(ok_read, ok_round)
   } finally {
     rmSync(dir, { recursive: true });
   }
+});
+
+/** A v1.0 .npy file with the header dict `dict` (padded as numpy pads it) and `body`. */
+function rawNpy(dict: string, body: Uint8Array): Uint8Array {
+  const padding = (64 - ((10 + dict.length + 1) % 64)) % 64;
+  const header = Buffer.from(dict + ' '.repeat(padding) + '\n', 'latin1');
+  const prefix = Buffer.from([0x93, ...Buffer.from('NUMPY', 'latin1'), 1, 0, header.length & 0xff, header.length >> 8]);
+  return new Uint8Array(Buffer.concat([prefix, header, Buffer.from(body)]));
+}
+
+test('.npy: double-quoted keys and values (numpy reads them) are accepted; a structured dtype is an unsupported dtype', () => {
+  const values = Float32Array.from([1.5, -2, 3.25, 0]);
+  const body = new Uint8Array(values.buffer);
+  const decoded = decodeNpy(rawNpy('{"descr": "<f4", "fortran_order": False, "shape": (2, 2), }', body), 'quoted.npy');
+  assert.equal(decoded.dtype, 'float32');
+  assert.deepEqual(decoded.shape, [2, 2]);
+  assert.deepEqual(Array.from(decoded.data as Float32Array), Array.from(values));
+  assert.throws(
+    () => decodeNpy(rawNpy("{'descr': [('x', '<f4'), ('y', '<f4')], 'fortran_order': False, 'shape': (2,), }", body), 'points.npy'),
+    /^Error: points\.npy: unsupported dtype: a structured dtype \(a list of fields\)/,
+  );
+});
+
+test('.npy: a write that fails (full disk) names the file and leaves no temporary file', (t) => {
+  const realFs = require('node:fs') as typeof import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'nl-npy-'));
+  t.mock.method(realFs, 'writeSync', () => {
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  });
+  const file = join(dir, 'maps.npy');
+  assert.throws(() => writeNpy(file, samples[0]), new RegExp(`^Error: cannot write ${file.replace(/[.]/g, '\\.')}: ENOSPC, ENOSPC: no space left on device, write$`));
+  t.mock.restoreAll();
+  assert.deepEqual(readdirSync(dir), []);
+  rmSync(dir, { recursive: true });
 });

@@ -60,6 +60,8 @@ test('digit-ranking config: baseline λ → 0, indefinite → invert unless hess
   assert.throws(() => resolveConfig(digitRankingExperiment, { variant: 'hessian', lambda: -1 }), /option 'lambda' must be a finite number > 0, got -1/);
   assert.throws(() => resolveConfig(digitRankingExperiment, { n: 1 }), /option 'n' must be an integer >= 2, got 1/);
   assert.throws(() => resolveConfig(digitRankingExperiment, { width: 1 }), /unknown option 'width'/);
+  assert.throws(() => resolveConfig(digitRankingExperiment, { seed: 2 ** 32 }), /option 'seed' must be an integer in \[0, 2\^32\), got 4294967296/);
+  assert.throws(() => resolveConfig(digitRankingExperiment, { n: 1_000_000 }), /option 'n' = 1000000 cannot fit: the relaxed permutation matrices/);
 });
 
 for (const variant of RANKING_VARIANTS) {

@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -42,7 +42,7 @@ test('cli: unknown options, bad values and lists without --grid are clear errors
   const unknown = await cli(['fake', '--learning-rate', '3']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /^newton-losses: fake: Unknown option '--learning-rate'.*see newton-losses fake --help\n$/);
-  assert.match((await cli(['fake', '--steps', 'many'])).stderr, /fake: option 'steps' must be an integer, got null/);
+  assert.match((await cli(['fake', '--steps', 'many'])).stderr, /fake: --steps 'many' is not a number; option 'steps' must be an integer/);
   assert.match((await cli(['fake', '--seed', '0,1'])).stderr, /--seed '0,1' is a list; add --grid/);
   assert.match((await cli(['fake', '--progress', 'loud'])).stderr, /--progress must be one of auto, tty, lines, none/);
   assert.match((await cli(['fake', '--backend', 'tpu'])).stderr, /--backend must be one of auto, tfjs-node-gpu/);
@@ -90,4 +90,105 @@ test('bin/newton-losses.js runs the TypeScript CLI through tsx', () => {
   const bin = path.join(__dirname, '..', 'bin', 'newton-losses.js');
   const out = execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
   assert.match(out, /^Usage: newton-losses <command> \[options\]/);
+});
+
+test('cli: numbers, seeds, lists and folders that cannot be used are refused quoting what was typed', async () => {
+  const error = async (args: string[]): Promise<string> => {
+    const result = await cli(args);
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    return result.stderr;
+  };
+  assert.match(await error(['fake', '--seed', '4294967296']), /fake: option 'seed' must be an integer in \[0, 2\^32\), got 4294967296/);
+  assert.match(await error(['fake', '--seed=-1']), /option 'seed' must be an integer in \[0, 2\^32\), got -1/);
+  assert.match(await error(['fake', '--lr', 'NaN']), /fake: --lr 'NaN' is not a number; option 'lr' must be a finite number/);
+  assert.match(await error(['fake', '--lr', 'Infinity']), /--lr 'Infinity' is not a number/);
+  assert.match(await error(['fake', '--lr', '1e400']), /--lr '1e400' is too large for a finite number/);
+  assert.match(await error(['fake', '--lr', '10^400']), /--lr '10\^400' is too large for a finite number/);
+  assert.match(await error(['fake', '--steps', '0x10']), /--steps '0x10' is not a number/);
+  assert.match(await error(['fake', '--grid', '--seed', '0,,1']), /--seed '0,,1' has an empty item/);
+  assert.match(await error(['fake', '--seed=']), /--seed needs a value, got ''/);
+  assert.match(await error(['fake', '--results-dir=']), /--results-dir needs a folder, got ''/);
+  assert.match(await error(['results', 'fake', '--results-dir=']), /--results-dir needs a folder, got ''/);
+  assert.match(await error(['ranking', '--n', '1000000']), /ranking: option 'n' = 1000000 cannot fit: a training batch of batchSize 32 sets × n 1000000 items .* lower 'n' or 'batchSize'/);
+  assert.match(await error(['ranking', '--n', '20000', '--batch-size', '1']), /option 'n' = 20000 cannot fit: the relaxed permutation matrices/);
+  assert.match(await error(['shortest-path', '--train-maps', '1000000']), /shortest-path: option 'trainMaps' = 1000000 cannot fit: the images of 1000000 maps of 96 × 96 pixels take 27.6 GB/);
+  assert.match(await error(['shortest-path', '--batch-size', '20000', '--train-maps', '20000']), /option 'batchSize' = 20000 cannot fit/);
+  // a boolean option is given bare, as --help shows it: the error is about the next option, not about it
+  assert.match(await error(['shortest-path', '--spectrum', '--epochs', 'x']), /--epochs 'x' is not a number/);
+  assert.match(await error(['shortest-path', '--spectrum', 'maybe']), /--spectrum 'maybe' must be true or false/);
+  assert.match(await error(['fake', '--restart', '--previous-checkpoint']), /--restart and --previous-checkpoint exclude each other/);
+});
+
+/** Waits until `file` has at least `rows` data rows. */
+async function rowsIn(file: string, rows: number): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (fs.existsSync(file) && fs.readFileSync(file, 'utf8').split('\n').length - 2 >= rows) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`${file} never reached ${rows} rows`);
+}
+
+test('cli: SIGINT / SIGTERM stop at the next step with a checkpoint (exit 130 / 143), the same command resumes; a second signal exits at once', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nl-cli-'));
+  const args = ['fake', '--steps', '1000000', '--eval-every', '100000', '--results-dir', root, '--progress', 'none'];
+  const first = cli(args);
+  const dir = () => path.join(root, 'fake', fs.readdirSync(path.join(root, 'fake'))[0]);
+  for (let i = 0; i < 500 && !(fs.existsSync(path.join(root, 'fake')) && fs.readdirSync(path.join(root, 'fake')).length); i++) await new Promise((r) => setTimeout(r, 10));
+  await rowsIn(path.join(dir(), 'train.csv'), 3);
+  process.emit('SIGINT');
+  const stopped = await first;
+  assert.equal(stopped.code, 130, stopped.stderr);
+  const step = Number(/interrupted at step (\d+) of 1000000; run the same command to resume\n$/.exec(stopped.stderr)?.[1]);
+  assert.ok(step >= 3, stopped.stderr);
+  assert.deepEqual(readRunStatus(dir()), { ...readRunStatus(dir())!, state: 'interrupted', step });
+  assert.ok(!fs.existsSync(path.join(dir(), 'run.lock')));
+
+  const second = cli(args);
+  await rowsIn(path.join(dir(), 'train.csv'), step + 3);
+  process.emit('SIGTERM');
+  const terminated = await second;
+  assert.equal(terminated.code, 143, terminated.stderr);
+  assert.match(fs.readFileSync(path.join(dir(), 'run.log'), 'utf8'), new RegExp(`resumed from the checkpoint at step ${step}\\n`));
+  const rows = fs.readFileSync(path.join(dir(), 'train.csv'), 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[0]));
+  assert.deepEqual(rows, Array.from({ length: rows.length }, (_, i) => i + 1), 'one row per step, none twice');
+
+  let exited: number | undefined;
+  let text = '';
+  const third = main(args, {
+    stdout: { write: () => true },
+    stderr: { write: (s: string) => (text += s) },
+    exit: ((code: number) => {
+      exited = code;
+      throw new Error('exit');
+    }) as (code: number) => never,
+  });
+  await rowsIn(path.join(dir(), 'train.csv'), rows.length + 2);
+  process.emit('SIGINT');
+  assert.throws(() => process.emit('SIGINT'), /exit/);
+  assert.equal(exited, 130);
+  assert.match(text, /SIGINT again: exiting now; the run resumes from its last checkpoint/);
+  await third;
+});
+
+test('cli: a run held by another process is reported and gives exit code 1; --restart starts over', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nl-cli-'));
+  const args = ['fake', '--steps', '6', '--eval-every', '3', '--results-dir', root, '--progress', 'none'];
+  assert.equal((await cli(args)).code, 0);
+  const dir = path.join(root, 'fake', fs.readdirSync(path.join(root, 'fake'))[0]);
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+  try {
+    fs.writeFileSync(path.join(dir, 'run.lock'), JSON.stringify({ pid: other.pid, host: os.hostname(), startedAt: 'now' }));
+    const held = await cli([...args, '--restart']);
+    assert.equal(held.code, 1);
+    assert.match(held.stderr, new RegExp(`not run: run ${path.basename(dir)} \\(.*\\) is held by pid ${other.pid} on host`));
+  } finally {
+    other.kill();
+  }
+  fs.rmSync(path.join(dir, 'run.lock'));
+  const before = fs.readFileSync(path.join(dir, 'result.csv'), 'utf8');
+  const restarted = await cli([...args, '--restart']);
+  assert.equal(restarted.code, 0, restarted.stderr);
+  assert.doesNotMatch(restarted.stderr, /already finished/);
+  assert.match(fs.readFileSync(path.join(dir, 'run.log'), 'utf8'), /restarted: the stored state was discarded/);
+  assert.notEqual(fs.readFileSync(path.join(dir, 'result.csv'), 'utf8'), '', before);
 });

@@ -15,6 +15,11 @@ import {
   autodiffHessian,
   relativeError,
   perSampleHessians,
+  defaultNIter,
+  minimumNIter,
+  shortestPathLoss,
+  resolveConfig,
+  shortestPathExperiment,
 } from '../src/index';
 import type { RelaxedBellmanFordOptions, TConorm, TracebackLoop } from '../src/index';
 
@@ -152,7 +157,7 @@ test('relaxedBellmanFord: gradients and Hessian-vector products match finite dif
   const cost = tf.tensor3d(Float32Array.from({ length: 36 }, () => rng.uniform() * 2 + 0.5), [1, 6, 6]);
   const target = tf.tensor3d(Float32Array.from({ length: 36 }, (_, i) => (i % 7 === 0 ? 1 : 0)), [1, 6, 6]);
   // nIter 4 on 6 × 6: the target (5, 5) is unreached, the traceback starts with uniform weights.
-  const f = (x: tf.Tensor): tf.Scalar => tf.sum(pathL2SquaredLoss(relaxedBellmanFord(x as tf.Tensor3D, { beta: 1, nIter: 4 }), target));
+  const f = (x: tf.Tensor): tf.Scalar => tf.sum(pathL2SquaredLoss(relaxedBellmanFord(x as tf.Tensor3D, { beta: 1, nIter: 4, allowUnreached: true }), target));
   const autodiff = tf.grad(f)(cost);
   const numeric = finiteDifferenceGradient(f, cost, 1e-2);
   assert.ok(numeric.some((v) => Math.abs(v) > 1e-3), 'non-trivial gradient');
@@ -240,4 +245,39 @@ test('relaxedBellmanFord and path losses: bad input errors name the argument and
   assert.throws(() => pathL1Loss(cost, tf.ones([1, 3, 4]) as tf.Tensor3D), /pathL1Loss: target must have the shape of path \[1, 3, 3\], got \[1, 3, 4\]/);
   assert.throws(() => pathL2SquaredLoss(tf.ones([9]) as unknown as tf.Tensor3D, cost), /pathL2SquaredLoss: path must be a rank-3 tensor/);
   tf.dispose([cost, bad]);
+});
+
+test('relaxedBellmanFord: a grid longer than the default 25 steps (2 × 30) is solved with nIter from the grid, and a too small nIter is refused', async () => {
+  await initBackend('cpu');
+  const rng = new Rng(30);
+  const cost = tf.tensor3d(Float32Array.from({ length: 60 }, () => rng.uniform() * 4 + 1), [1, 2, 30]);
+  const exact = dijkstra(cost);
+  for (const loop of ['for', 'while'] as const) {
+    const path = relaxedBellmanFord(cost, { beta: 200, loop });
+    const values = path.dataSync();
+    assert.ok(values[0] > 0.99, `${loop}: the path reaches the source (path[0][0] = ${values[0]})`);
+    assert.ok(values[59] > 0.99, `${loop}: the path starts at the target`);
+    // every cell of the exact path is on the relaxed path
+    exact.paths.dataSync().forEach((on, i) => on && assert.ok(values[i] > 0.5, `${loop}: cell ${i} of the shortest path has ${values[i]}`));
+    path.dispose();
+  }
+  assert.throws(
+    () => relaxedBellmanFord(cost, { nIter: 25 }),
+    /relaxedBellmanFord: nIter = 25 is too small for a 2 × 30 grid: the path from \(0, 0\) to \(1, 29\) needs at least 30 steps \(max\(H, W\)\); use nIter >= 30, or leave it unset for 61/,
+  );
+  tf.dispose([cost, exact.paths, exact.costs]);
+  assert.deepEqual([12, 18, 24, 30].map((g) => defaultNIter(g, g)), [25, 37, 49, 61]);
+  assert.equal(defaultNIter(2, 30), 61);
+  assert.equal(minimumNIter(2, 30), 30);
+});
+
+test('shortest-path experiment: nIter comes from the map size (Warcraft 12 / 18 / 24 / 30); a too small one is refused naming nIter and the minimum', () => {
+  const config = resolveConfig(shortestPathExperiment, { preset: 'smoke', method: 'rbf-for-l1' });
+  assert.equal(config.nIter, 25, 'the generated 12 × 12 maps: stored as 25 (the run ids of existing runs are unchanged)');
+  const fromFolder = resolveConfig(shortestPathExperiment, { preset: 'smoke', method: 'rbf-for-l1', dataDir: '/data/warcraft_30' });
+  assert.equal(fromFolder.nIter, 0, 'a map folder: chosen when its map size is known');
+  for (const grid of [12, 18, 24, 30]) assert.equal(shortestPathLoss(fromFolder, grid).kind, 'relaxed');
+  const fixed = resolveConfig(shortestPathExperiment, { preset: 'smoke', method: 'rbf-for-l1', dataDir: '/data/warcraft_30', nIter: 25 });
+  assert.throws(() => shortestPathLoss(fixed, 30), /option 'nIter' = 25 is too small for 30 × 30 maps: needs at least 30; use --n-iter 0 to choose it from the map size \(61\)/);
+  assert.throws(() => resolveConfig(shortestPathExperiment, { preset: 'smoke', method: 'rbf-for-l1', nIter: 5 }), /option 'nIter' must be 0 \(from the map size\) or at least 12 for the 12 × 12 generated maps, got 5/);
 });

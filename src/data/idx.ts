@@ -20,12 +20,20 @@ const UNSIGNED_BYTE_TYPE = 0x08;
 
 /**
  * Parses the bytes of an IDX file of unsigned bytes (inflating them first when gzipped).
- * `name` names the file in errors. Throws on a wrong type code, a header that does not fit, and
+ * `name` names the file in errors. Throws on a truncated or damaged gzip stream, a wrong type code, a header that does not fit, and
  * a body shorter (truncated) or longer than the dimensions say. `data` views `bytes` (no copy)
  * unless the file was gzipped.
  */
 export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
-  const raw = isGzip(bytes) ? new Uint8Array(gunzipSync(bytes)) : bytes;
+  let raw = bytes;
+  if (isGzip(bytes)) {
+    try {
+      raw = new Uint8Array(gunzipSync(bytes));
+    } catch (error) {
+      const why = (error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' ? 'the gzip stream is truncated' : 'the gzip stream is damaged';
+      throw new Error(`IDX file ${name}: ${why} (${(error as Error).message}); download it again`);
+    }
+  }
   if (raw.length < 4) throw new Error(`IDX file ${name} is truncated: ${raw.length} bytes, no header`);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const magic = view.getUint32(0, false);

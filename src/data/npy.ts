@@ -16,7 +16,7 @@
  * `cross-fetch` (a network client), pads headers to 8 rather than 64 bytes, and drops the byte
  * order of the dtype, so big-endian files would be misread silently.
  */
-import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 /** The element types read and written. */
 export type NpyDtype = 'uint8' | 'bool' | 'int32' | 'int64' | 'float16' | 'float32' | 'float64';
@@ -166,19 +166,30 @@ export function readNpy(path: string): NpyArray {
 
 /**
  * Writes `array` to `path` as np.save would. The file appears atomically (written to
- * `path.tmp-<pid>` and renamed), so a killed writer never leaves a truncated file behind.
+ * `path.tmp-<pid>` and renamed), so a killed writer never leaves a truncated file behind. A failed
+ * write (full disk, read-only folder) removes the temporary file and is an error naming `path`.
  */
 export function writeNpy(path: string, array: NpyArray): void {
   checkArray(array);
   const temporary = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temporary, 'w');
   try {
-    writeAll(fd, npyHeader(array.dtype, array.shape));
-    writeAll(fd, storedBytes(array));
-  } finally {
-    closeSync(fd);
+    const fd = openSync(temporary, 'w');
+    try {
+      writeAll(fd, npyHeader(array.dtype, array.shape));
+      writeAll(fd, storedBytes(array));
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // the original error says what went wrong
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`cannot write ${path}: ${code ? `${code}, ` : ''}${(error as Error).message}`);
   }
-  renameSync(temporary, path);
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
@@ -229,10 +240,19 @@ function floatToHalf(value: number): number {
   return sign | half;
 }
 
+/**
+ * The dtype and shape from a header's Python dict literal. Keys and string values may be quoted
+ * with ' or " (numpy reads both). A structured dtype (`'descr': [('x', '<f4'), …]`) is refused
+ * as an unsupported dtype.
+ */
 function parseHeader(header: string, name: string): { dtype: NpyDtype; shape: number[] } {
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
+  const key = (k: string): string => `(?:'${k}'|"${k}")\\s*:\\s*`;
+  if (new RegExp(`${key('descr')}\\[`).test(header)) {
+    throw new Error(`${name}: unsupported dtype: a structured dtype (a list of fields) in ${header.trim()}; expected one of ${Object.values(DESCR).join(', ')}`);
+  }
+  const descr = new RegExp(`${key('descr')}(?:'([^']*)'|"([^"]*)")`).exec(header)?.slice(1).find((group) => group !== undefined);
+  const fortran = new RegExp(`${key('fortran_order')}(True|False)`).exec(header)?.[1];
+  const shapeText = new RegExp(`${key('shape')}\\(([^)]*)\\)`).exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     throw new Error(`${name}: malformed .npy header (need 'descr' as a string, 'fortran_order' and 'shape'): ${header.trim()}`);
   }

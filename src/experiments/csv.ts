@@ -46,9 +46,65 @@ export function parseCsv(text: string): CsvRow[] {
   });
 }
 
-/** Reads a CSV file; a missing file reads as no rows. */
+/** Reads a CSV file; a missing file reads as no rows. A malformed file is an error naming the file and the line. */
 export function readCsv(path: string): CsvRow[] {
-  return fs.existsSync(path) ? parseCsv(fs.readFileSync(path, 'utf8')) : [];
+  if (!fs.existsSync(path)) return [];
+  const text = fs.readFileSync(path, 'utf8');
+  try {
+    return parseCsv(text);
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message.replace(/^parseCsv: /, '')}`);
+  }
+}
+
+/**
+ * Reads and parses a JSON file; invalid JSON is an error naming the file, the line and the column
+ * (e.g. `config.json:3:7: Unexpected token …`).
+ */
+export function readJsonFile<T = unknown>(path: string): T {
+  const text = fs.readFileSync(path, 'utf8');
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /at position (\d+)/.exec(message);
+    const offset = position ? Number(position[1]) : /end of JSON input/.test(message) ? text.length : -1;
+    let where = '';
+    if (offset >= 0) {
+      const before = text.slice(0, offset).split('\n');
+      where = `:${before.length}:${before[before.length - 1].length + 1}`;
+    }
+    throw new Error(`${path}${where}: invalid JSON (${message})`);
+  }
+}
+
+/** What an error code of a failed write means, for messages. */
+const WRITE_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied (the folder is not writable by this user)',
+  EPERM: 'operation not permitted (the folder is not writable by this user)',
+};
+
+/** A write that failed: names the file, the error code and what it means. */
+export class FileWriteError extends Error {
+  constructor(readonly path: string, readonly code: string | undefined, cause: Error) {
+    super(`cannot write ${path}: ${code && WRITE_ERRORS[code] ? `${code}, ${WRITE_ERRORS[code]}` : cause.message}`);
+    this.name = 'FileWriteError';
+  }
+}
+
+/** Runs `write`; an error from the file system becomes a `FileWriteError` naming `path`. */
+export function namedWrite<T>(path: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    if (error instanceof FileWriteError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw error;
+    throw new FileWriteError(path, code, error as Error);
+  }
 }
 
 /** Writes rows to `path` atomically (temporary file, then rename). */
@@ -56,18 +112,36 @@ export function writeCsv(path: string, rows: readonly CsvRow[], columns?: readon
   writeFileAtomic(path, toCsv(rows, columns));
 }
 
-/** Writes `data` to `path` through a temporary file in the same folder, flushed, then renamed over it. */
+/**
+ * Writes `data` to `path` through a temporary file `<path>.tmp-<pid>` in the same folder, flushed,
+ * then renamed over it. A failed write (full disk, read-only or not writable folder) removes the
+ * temporary file and throws a `FileWriteError` naming `path`.
+ */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const temporary = `${path}.tmp-${process.pid}`;
-  const fd = fs.openSync(temporary, 'w');
-  try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temporary, path);
+  namedWrite(path, () => {
+    try {
+      const fd = fs.openSync(temporary, 'w');
+      try {
+        fs.writeFileSync(fd, data);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(temporary, path);
+    } catch (error) {
+      try {
+        fs.rmSync(temporary, { force: true });
+      } catch {
+        // the original error says what went wrong
+      }
+      throw error;
+    }
+  });
 }
+
+/** Matches the temporary files of `writeFileAtomic` (`<name>.tmp-<pid>`). */
+export const TEMPORARY_FILE = /\.tmp-\d+$/;
 
 function parseCell(cell: string): CsvValue {
   if (cell === 'true') return true;

@@ -16,10 +16,10 @@ import { fourDigitTrainingValues, makeEvaluationSets, type EvaluationSets } from
 import { digitMlp, valueDigits, type DigitMlp } from '../models/index';
 import { INDEFINITE_POLICIES, type IndefinitePolicy } from '../newton/index';
 import { makeRelaxation, RELAXATION_NAMES, type Relaxation, type RelaxationName } from '../relaxations/sorting/index';
-import type { Experiment, MetricRow, RunConfig } from './experiment';
+import { checkSeed, type Experiment, type MetricRow, type RunConfig } from './experiment';
 import { ModelTrainer } from './model-trainer';
 import { evaluateRanking, rankingObjective } from './ranking-objective';
-import { RANKING_EVALUATION_SEED } from './ranking';
+import { MAX_ARRAY_BYTES, RANKING_EVALUATION_SEED } from './ranking';
 import { RANKING_VARIANTS, type RankingVariant } from './ranking-presets';
 
 export interface DigitRankingConfig extends RunConfig {
@@ -176,13 +176,21 @@ export function validateDigitRankingConfig(config: Record<string, unknown>): Dig
   if (!(RELAXATION_NAMES as readonly unknown[]).includes(config.relaxation)) fail('relaxation', `one of ${RELAXATION_NAMES.join(', ')}`);
   if (!(RANKING_VARIANTS as readonly unknown[]).includes(config.variant)) fail('variant', `one of ${RANKING_VARIANTS.join(', ')}`);
   if (!(INDEFINITE_POLICIES as readonly unknown[]).includes(config.indefinite)) fail('indefinite', `one of ${INDEFINITE_POLICIES.join(', ')}`);
-  for (const [key, min] of [['n', 2], ['steps', 1], ['batchSize', 1], ['evalEvery', 1], ['valSets', 1], ['testSets', 1], ['hidden', 1], ['seed', 0]] as const) {
+  for (const [key, min] of [['n', 2], ['steps', 1], ['batchSize', 1], ['evalEvery', 1], ['valSets', 1], ['testSets', 1], ['hidden', 1]] as const) {
     if (!(Number.isInteger(config[key]) && (config[key] as number) >= min)) fail(key, `an integer >= ${min}`);
   }
   const positive = (key: string): void => {
     if (!(typeof config[key] === 'number' && Number.isFinite(config[key]) && (config[key] as number) > 0)) fail(key, 'a finite number > 0');
   };
   for (const key of ['lr', 'tau', 'steepness']) positive(key);
+  checkSeed('digit-ranking', config.seed);
+  const { n, batchSize, valSets, testSets } = config as unknown as DigitRankingConfig;
+  for (const [bytes, what] of [
+    [batchSize * n * n * 4, `the relaxed permutation matrices of batchSize ${batchSize} × n ${n} × n ${n}`],
+    [Math.max(valSets, testSets) * n * 4 * 4, `the digit indices of ${Math.max(valSets, testSets)} evaluation sets × n ${n} items`],
+  ] as const) {
+    if (bytes > MAX_ARRAY_BYTES) throw new Error(`digit-ranking: option 'n' = ${n} cannot fit: ${what} take ${(bytes / 1e9).toPrecision(3)} GB, more than the ${(MAX_ARRAY_BYTES / 1e9).toPrecision(3)} GB one array may take`);
+  }
   const normalised = { ...(config as unknown as DigitRankingConfig) };
   if (config.variant === 'baseline') normalised.lambda = 0;
   else positive('lambda');

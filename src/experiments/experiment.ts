@@ -102,7 +102,19 @@ export function resolveConfig<C extends RunConfig>(experiment: Experiment<C>, ov
     merged[key] = checkOptionValue(experiment.name, spec, value);
   }
   merged.preset = preset;
+  if ('seed' in merged) checkSeed(experiment.name, merged.seed);
   return experiment.validate(merged);
+}
+
+/** Seeds are integers in [0, 2^32): the generators use 32 bits, so 2^32 would train exactly like 0 under another run id. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** Checks a seed (see `MAX_SEED`); the error names the context and quotes the value. */
+export function checkSeed(context: string, seed: unknown): number {
+  if (!(typeof seed === 'number' && Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED)) {
+    throw new Error(`${context}: option 'seed' must be an integer in [0, 2^32), got ${typeof seed === 'number' ? String(seed) : JSON.stringify(seed)}`);
+  }
+  return seed;
 }
 
 /** Checks one value against its option's type and choices; returns it unchanged. */

@@ -1,21 +1,22 @@
 export { Adam } from './adam';
 export type { AdamOptions, AdamState } from './adam';
-export { writeCheckpoint, readCheckpoint } from './checkpoint';
+export { writeCheckpoint, readCheckpoint, CheckpointError } from './checkpoint';
 export type { Checkpoint, StoredTensor, JsonValue } from './checkpoint';
-export { parseCsv, readCsv, toCsv, writeCsv } from './csv';
+export { parseCsv, readCsv, readJsonFile, toCsv, writeCsv, writeFileAtomic, FileWriteError } from './csv';
 export type { CsvRow, CsvValue } from './csv';
 export { resolveConfig, checkOptionValue } from './experiment';
 export type { Experiment, Trainer, TrainerOptions, OptionSpec, RunConfig, ConfigValue, Schedule, MetricRow } from './experiment';
 export { DataParallelGradients, shareBounds } from './data-parallel';
 export type { DataParallelOptions } from './data-parallel';
 export type { ModelSpec } from './data-parallel-models';
-export { runExperiment, runId, runDirectory, readRunStatus, NonFiniteError, DEFAULT_RESULTS_ROOT,
-  RESULTS_ENV_VAR } from './run-store';
+export { runExperiment, runId, runDirectory, readRunStatus, NonFiniteError, CheckpointMismatchError, DEFAULT_RESULTS_ROOT, RESULTS_ENV_VAR } from './run-store';
+export { acquireRunLock, readRunLock, holderIsDead, RunLockedError, LOCK_FILE } from './run-lock';
+export type { LockHolder, RunLock } from './run-lock';
 export { runCommand, readActiveRun, ACTIVE_RUN_ENV_VAR } from './active-run';
 export type { ActiveRun } from './active-run';
 export type { RunOptions, RunOutcome, RunStatus, RunState } from './run-store';
 export { expandGrid, runGrid } from './grid';
-export type { GridOptions, GridOutcome, GridFailure } from './grid';
+export type { GridOptions, GridOutcome, GridFailure, GridHeld } from './grid';
 export { Progress, formatDuration } from './progress';
 export type { ProgressOptions, ProgressMode } from './progress';
 export { listRuns, loadResults, loadRunLogs, summarizeResults, curvesOverRuns, formatSummary, formatTable, toDataFrame } from './results';

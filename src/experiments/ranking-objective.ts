@@ -18,7 +18,7 @@ import { reportGradientNorm } from './gradient-norm-probe';
 import type { RankingVariant } from './ranking-presets';
 
 /** Sets per forward pass during evaluation. */
-const EVALUATION_BATCH = 100;
+export const EVALUATION_BATCH = 100;
 
 export interface RankingObjectiveOptions {
   variant: RankingVariant;

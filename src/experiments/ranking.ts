@@ -34,9 +34,9 @@ import {
   type RelaxationParams,
 } from '../relaxations/sorting/index';
 import { DataParallelGradients } from './data-parallel';
-import { type Experiment, type MetricRow, type TrainerOptions } from './experiment';
+import { checkSeed, type Experiment, type MetricRow, type TrainerOptions } from './experiment';
 import { ModelTrainer } from './model-trainer';
-import { evaluateRanking, rankingObjective } from './ranking-objective';
+import { EVALUATION_BATCH, evaluateRanking, rankingObjective } from './ranking-objective';
 import { RANKING_PRESETS, RANKING_VARIANTS, type RankingConfig, type RankingVariant } from './ranking-presets';
 
 /** Seed of the validation and test sets: every run is evaluated on the same sets. */
@@ -184,12 +184,37 @@ export function validateRankingConfig(config: Record<string, unknown>): RankingC
   integerAtLeast('evalEvery', 1);
   integerAtLeast('valSets', 1);
   integerAtLeast('testSets', 1);
-  integerAtLeast('seed', 0);
+  checkSeed('ranking', config.seed);
   for (const key of ['lr', 'width', 'tau', 'steepness']) positive(key);
   if (!(Number.isInteger(config.downscale) && [1, 2, 4, 7].includes(config.downscale as number))) fail('downscale', 'one of 1, 2, 4, 7');
+  checkRankingSizes(config as unknown as RankingConfig);
   if (config.variant === 'baseline') return { ...(config as unknown as RankingConfig), lambda: 0 };
   positive('lambda');
   return { ...(config as unknown as RankingConfig) };
+}
+
+/** Bytes one array of a run may take before the config is refused up front (wasm's whole heap is 4 GiB). */
+export const MAX_ARRAY_BYTES = 2 ** 30;
+
+/**
+ * Refuses sizes that cannot fit, before anything is built: the images of a training or evaluation
+ * batch, the digit indices of the evaluation sets and the n × n relaxed permutation matrices of a
+ * batch must each stay within `MAX_ARRAY_BYTES`. The error names the options to lower.
+ */
+function checkRankingSizes(config: RankingConfig): void {
+  const { n, batchSize, valSets, testSets, downscale } = config;
+  const height = 28 / downscale;
+  const width = 112 / downscale;
+  const gb = (bytes: number): string => `${(bytes / 1e9).toPrecision(3)} GB`;
+  const check = (bytes: number, what: string, options: string): void => {
+    if (bytes > MAX_ARRAY_BYTES) {
+      throw new Error(`ranking: option 'n' = ${n} cannot fit: ${what} is ${gb(bytes)}, more than the ${gb(MAX_ARRAY_BYTES)} one array may take; lower ${options}`);
+    }
+  };
+  check(batchSize * n * height * width * 4, `a training batch of batchSize ${batchSize} sets × n ${n} items of ${height} × ${width} pixels`, "'n' or 'batchSize'");
+  check(batchSize * n * n * 4, `the relaxed permutation matrices of batchSize ${batchSize} × n ${n} × n ${n}`, "'n' or 'batchSize'");
+  check(Math.min(EVALUATION_BATCH, Math.max(valSets, testSets)) * n * height * width * 4, `an evaluation batch of ${EVALUATION_BATCH} sets × n ${n} items of ${height} × ${width} pixels`, "'n'");
+  check(Math.max(valSets, testSets) * n * 4 * 4, `the digit indices of ${Math.max(valSets, testSets)} evaluation sets × n ${n} items`, "'n', 'valSets' or 'testSets'");
 }
 
 function relaxationParams(config: RankingConfig): RelaxationParams {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DataFrame } from 'danfojs-node';
-import { readCsv, type CsvRow, type CsvValue } from './csv';
+import { readCsv, readJsonFile, type CsvRow, type CsvValue } from './csv';
 import type { RunConfig } from './experiment';
 import { DEFAULT_RESULTS_ROOT, readRunStatus, type RunStatus } from './run-store';
 
@@ -24,23 +24,40 @@ export interface LoadOptions {
   resultsRoot?: string;
   /** Keep only runs whose config has these values (a list means any of them). */
   where?: Record<string, CsvValue | readonly CsvValue[]>;
+  /**
+   * Told about each run folder that is skipped because one of its files cannot be read (the
+   * message names the file and what is wrong); default: a line on stderr.
+   */
+  onWarning?: (message: string) => void;
 }
 
-/** Every run folder of `experiment` (sorted by id), matching `where`. */
+/**
+ * Every run folder of `experiment` (sorted by id), matching `where`. A run whose config, status or
+ * result file cannot be read is skipped with a warning naming the file (see `onWarning`), so one
+ * damaged run does not hide the others.
+ */
 export function listRuns(experiment: string, options: LoadOptions = {}): StoredRun[] {
   const root = path.join(options.resultsRoot ?? DEFAULT_RESULTS_ROOT, experiment);
   if (!fs.existsSync(root)) return [];
+  const warn = options.onWarning ?? ((message: string) => process.stderr.write(`warning: ${message}\n`));
   const runs: StoredRun[] = [];
   for (const id of fs.readdirSync(root).sort()) {
     const dir = path.join(root, id);
     const configFile = path.join(dir, 'config.json');
     if (!fs.existsSync(configFile)) continue;
-    const config = (JSON.parse(fs.readFileSync(configFile, 'utf8')) as { config: RunConfig }).config;
-    if (!matches(config, options.where)) continue;
-    const status = readRunStatus(dir);
-    const resultFile = path.join(dir, 'result.csv');
-    const result = status?.state === 'finished' && fs.existsSync(resultFile) ? readCsv(resultFile)[0] ?? null : null;
-    runs.push({ id, dir, config, status, result });
+    try {
+      const record = readJsonFile<{ config?: RunConfig }>(configFile);
+      if (!record || typeof record.config !== 'object' || record.config === null) throw new Error(`${configFile}: has no config object`);
+      const config = record.config;
+      if (!matches(config, options.where)) continue;
+      const status = readRunStatus(dir);
+      const resultFile = path.join(dir, 'result.csv');
+      const result = status?.state === 'finished' && fs.existsSync(resultFile) ? readCsv(resultFile)[0] ?? null : null;
+      if (status?.state === 'finished' && !result) throw new Error(`${resultFile}: the run is finished but its result is missing or empty`);
+      runs.push({ id, dir, config, status, result });
+    } catch (error) {
+      warn(`skipped run ${id}: ${(error as Error).message}`);
+    }
   }
   return runs;
 }
@@ -66,8 +83,10 @@ export function loadRunLogs(experiment: string, log: 'eval' | 'train', options: 
 export type SummaryRow = Record<string, CsvValue>;
 
 /**
- * Mean and sample standard deviation (n − 1; NaN for a single run) of `metrics` per group of
- * rows with equal values of `by`, groups in order of first appearance.
+ * Mean and sample standard deviation (n − 1; NaN for a single value) of `metrics` per group of
+ * rows with equal values of `by`, groups in order of first appearance. A cell that holds no number
+ * (empty, or text) is a missing value: it is left out of that metric's mean and std, never
+ * counted as 0; `runs` counts the group's rows.
  */
 export function summarizeResults(rows: readonly CsvRow[], by: readonly string[], metrics: readonly string[]): SummaryRow[] {
   const groups = new Map<string, CsvRow[]>();
@@ -83,8 +102,8 @@ export function summarizeResults(rows: readonly CsvRow[], by: readonly string[],
     for (const key of by) summary[key] = members[0][key];
     summary.runs = members.length;
     for (const metric of metrics) {
-      const values = members.map((row) => Number(row[metric]));
-      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const values = members.map((row) => row[metric]).filter((value): value is number => typeof value === 'number');
+      const mean = values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
       const variance = values.length > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1) : NaN;
       summary[`${metric}_mean`] = mean;
       summary[`${metric}_std`] = Math.sqrt(variance);
@@ -109,7 +128,8 @@ export interface RunCurve {
  * Mean ± std over runs of column `y` against column `x` (rows from `loadRunLogs`, keyed by
  * `run_id`), one curve per group of equal `by` values, named by those values. With `every`, x is
  * binned up to multiples of `every` and each run is first averaged within a bin (for noisy
- * per-step logs). Points where only some runs have a value use the runs that have one.
+ * per-step logs). Points where only some runs have a value use the runs that have one; an empty
+ * cell is a missing value.
  */
 export function curvesOverRuns(rows: readonly CsvRow[], options: { x: string; y: string; by: readonly string[]; every?: number }): RunCurve[] {
   const { x, y, by, every } = options;
@@ -119,6 +139,7 @@ export function curvesOverRuns(rows: readonly CsvRow[], options: { x: string; y:
     for (const key of ['run_id', x, y, ...by]) {
       if (!(key in row)) throw new Error(`curvesOverRuns: a row has no column '${key}' (columns: ${Object.keys(row).join(', ')})`);
     }
+    if (typeof row[x] !== 'number' || typeof row[y] !== 'number') continue; // an empty cell is a missing value
     const key = JSON.stringify(by.map((k) => row[k]));
     if (!groups.has(key)) groups.set(key, { group: Object.fromEntries(by.map((k) => [k, row[k]])), runs: new Map() });
     const runs = groups.get(key)!.runs;
@@ -154,7 +175,7 @@ export function curvesOverRuns(rows: readonly CsvRow[], options: { x: string; y:
 
 /**
  * Summary rows with each metric as one text column `mean ± std`, values multiplied by `scale`
- * (default 100: accuracies in %) with `digits` decimals (default 2).
+ * (default 100: accuracies in %) with `digits` decimals (default 2); `n/a` where no run has a value.
  */
 export function formatSummary(summary: readonly SummaryRow[], metrics: readonly string[], options: { scale?: number; digits?: number } = {}): Record<string, CsvValue>[] {
   const scale = options.scale ?? 100;
@@ -163,9 +184,10 @@ export function formatSummary(summary: readonly SummaryRow[], metrics: readonly 
     const out: Record<string, CsvValue> = {};
     for (const [key, value] of Object.entries(row)) if (!/_(mean|std)$/.test(key)) out[key] = value;
     for (const metric of metrics) {
-      const mean = (Number(row[`${metric}_mean`]) * scale).toFixed(digits);
+      const value = Number(row[`${metric}_mean`]);
+      const mean = Number.isNaN(value) ? 'n/a' : (value * scale).toFixed(digits);
       const std = Number(row[`${metric}_std`]);
-      out[metric] = Number.isNaN(std) ? mean : `${mean} ± ${(std * scale).toFixed(digits)}`;
+      out[metric] = Number.isNaN(std) || Number.isNaN(value) ? mean : `${mean} ± ${(std * scale).toFixed(digits)}`;
     }
     return out;
   });

@@ -20,6 +20,8 @@ import {
   relaxedBellmanFord,
   smoothedLossCurvature,
   smoothedPathCurvature,
+  defaultNIter,
+  minimumNIter,
 } from '../relaxations/shortest-path/index';
 import type { Rng } from '../runtime/random';
 import type { ShortestPathConfig, ShortestPathMethod } from './shortest-path-presets';
@@ -43,12 +45,24 @@ export type ShortestPathLoss =
       estimate(y: tf.Tensor2D, target: tf.Tensor3D, rng: Rng, request: CurvatureRequest): EstimatedCurvature;
     };
 
-/** The loss of `config.method` with its parameters (β, iterations; samples, σ). */
-export function shortestPathLoss(config: ShortestPathConfig): ShortestPathLoss {
+/**
+ * The loss of `config.method` with its parameters (β, iterations; samples, σ), for maps of
+ * `gridSize × gridSize` cells (default 12). Relaxed Bellman-Ford: `nIter` 0 means "from the map
+ * size" (`defaultNIter`: 25 at 12 × 12, 37 / 49 / 61 at 18 / 24 / 30); an nIter below the map's
+ * minimum (`minimumNIter`) is refused, naming both.
+ */
+export function shortestPathLoss(config: ShortestPathConfig, gridSize = 12): ShortestPathLoss {
   const method = config.method as ShortestPathMethod;
   const relaxed = /^rbf-(for|while)-(l1|l2)$/.exec(method);
   if (relaxed) {
-    const options = { beta: config.beta, nIter: config.nIter, loop: relaxed[1] as 'for' | 'while' };
+    const nIter = config.nIter === 0 ? defaultNIter(gridSize, gridSize) : config.nIter;
+    if (nIter < minimumNIter(gridSize, gridSize)) {
+      throw new Error(
+        `shortest-path: option 'nIter' = ${nIter} is too small for ${gridSize} × ${gridSize} maps: needs at least ${minimumNIter(gridSize, gridSize)}; ` +
+          `use --n-iter 0 to choose it from the map size (${defaultNIter(gridSize, gridSize)})`,
+      );
+    }
+    const options = { beta: config.beta, nIter, loop: relaxed[1] as 'for' | 'while' };
     const pathLoss = relaxed[2] === 'l1' ? pathL1Loss : pathL2SquaredLoss;
     return {
       kind: 'relaxed',

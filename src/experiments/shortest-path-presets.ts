@@ -44,7 +44,7 @@ export interface ShortestPathConfig extends RunConfig {
   sigma: number;
   /** Inverse temperature of the relaxed Bellman-Ford (0 for the stochastic methods). */
   beta: number;
-  /** Relaxation / traceback steps of the relaxed Bellman-Ford (0 for the stochastic methods). */
+  /** Relaxation / traceback steps of the relaxed Bellman-Ford; 0 = from the map size (0 for the stochastic methods). */
   nIter: number;
   epochs: number;
   batchSize: number;
@@ -68,7 +68,7 @@ const common = {
   samples: 3,
   sigma: 0.5,
   beta: 10,
-  nIter: 25,
+  nIter: 0,
   spectrum: true,
   dataDir: '',
   seed: 0,

@@ -21,12 +21,12 @@
  * cost). The reported numbers are the test metrics at the epoch with the best validation `optimal`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { dijkstraBatch, costRatio, perfectMatch } from '../relaxations/shortest-path/index';
+import { dijkstraBatch, costRatio, perfectMatch, defaultNIter, minimumNIter } from '../relaxations/shortest-path/index';
 import type { ShortestPathSplit } from '../data/index';
 import { resnet18Trunk, type Resnet18Trunk } from '../models/index';
 import { INDEFINITE_POLICIES, newtonStep, newtonStepFromCurvature, type IndefinitePolicy, type NewtonOptions, type NewtonStep } from '../newton/index';
 import { Rng } from '../runtime/random';
-import type { Experiment, MetricRow } from './experiment';
+import { checkSeed, type Experiment, type MetricRow } from './experiment';
 import { reportGradientNorm } from './gradient-norm-probe';
 import { ModelTrainer } from './model-trainer';
 import { assembleBatch, loadShortestPathData, type ShortestPathBatch, type ShortestPathData } from './shortest-path-data';
@@ -62,7 +62,7 @@ export class ShortestPathTrainer extends ModelTrainer<Resnet18Trunk> {
 
   constructor(readonly config: ShortestPathConfig, readonly data: ShortestPathData) {
     super(resnet18Trunk({ width: config.width, seed: config.seed, gridSize: data.splits.train.gridSize }), config.lr);
-    this.loss = shortestPathLoss(config);
+    this.loss = shortestPathLoss(config, data.splits.train.gridSize);
     this.stepsPerEpoch = stepsPerEpoch(config);
   }
 
@@ -217,7 +217,11 @@ export const shortestPathExperiment: Experiment<ShortestPathConfig> = {
     { name: 'samples', type: 'integer', description: 'noise samples per map of the stochastic methods (paper: 3, 10, 30; stored as 0 for rbf-*)' },
     { name: 'sigma', type: 'number', description: 'Gaussian noise scale σ of the stochastic methods (stored as 0 for rbf-*)' },
     { name: 'beta', type: 'number', description: 'inverse temperature β of the relaxed Bellman-Ford (stored as 0 for the stochastic methods)' },
-    { name: 'nIter', type: 'integer', description: 'relaxation and traceback steps of the relaxed Bellman-Ford (stored as 0 for the stochastic methods)' },
+    {
+      name: 'nIter',
+      type: 'integer',
+      description: 'relaxation and traceback steps of the relaxed Bellman-Ford; 0 = from the map size, 2·g + 1 for g × g maps (stored as 25 for the generated 12 × 12 maps, as 0 for the stochastic methods)',
+    },
     { name: 'epochs', type: 'integer', description: 'training epochs (lr × 0.1 after 60% and after 80% of them)' },
     { name: 'batchSize', type: 'integer', description: 'maps per training batch' },
     { name: 'lr', type: 'number', description: 'Adam learning rate at the start' },
@@ -255,7 +259,8 @@ export const shortestPathExperiment: Experiment<ShortestPathConfig> = {
 /**
  * Checks a complete shortest-path config. Options a method does not use are normalised (so they do
  * not split runs): λ → 0 for the baseline; indefinite → 'invert' unless hessian; samples, σ → 0
- * for relaxed Bellman-Ford; β, nIter → 0 for the stochastic methods.
+ * for relaxed Bellman-Ford; β, nIter → 0 for the stochastic methods; nIter 0 (from the map size)
+ * → 25 for the generated 12 × 12 maps (with --data-dir it stays 0 and the trainer picks it).
  */
 export function validateShortestPathConfig(config: Record<string, unknown>): ShortestPathConfig {
   const fail = (key: string, expected: string): never => {
@@ -276,13 +281,14 @@ export function validateShortestPathConfig(config: Record<string, unknown>): Sho
   if (!(SHORTEST_PATH_METHODS as readonly unknown[]).includes(config.method)) fail('method', `one of ${SHORTEST_PATH_METHODS.join(', ')}`);
   if (!(SHORTEST_PATH_VARIANTS as readonly unknown[]).includes(config.variant)) fail('variant', `one of ${SHORTEST_PATH_VARIANTS.join(', ')}`);
   for (const key of ['epochs', 'batchSize', 'trainMaps', 'valMaps', 'testMaps']) integerAtLeast(key, 1);
-  integerAtLeast('seed', 0);
+  checkSeed('shortest-path', config.seed);
   positive('lr');
   positive('width');
   if (typeof config.spectrum !== 'boolean') fail('spectrum', 'true or false');
   if (typeof config.dataDir !== 'string') fail('dataDir', "a folder path, or '' for the generated terrain");
   if ((config.trainMaps as number) < (config.batchSize as number)) fail('trainMaps', `at least batchSize = ${String(config.batchSize)}`);
   if (!(INDEFINITE_POLICIES as readonly unknown[]).includes(config.indefinite)) fail('indefinite', `one of ${INDEFINITE_POLICIES.join(', ')}`);
+  if (config.dataDir === '') checkTerrainSizes(config as unknown as ShortestPathConfig);
   const normalised = { ...(config as unknown as ShortestPathConfig) };
   if (config.variant === 'baseline') normalised.lambda = 0;
   else positive('lambda');
@@ -292,7 +298,10 @@ export function validateShortestPathConfig(config: Record<string, unknown>): Sho
       fail('variant', `baseline or fisher for ${String(config.method)} (as in the paper): its exact Hessian takes 144 Hessian-vector products per step, about 70 s at batch 70 on a CPU (see bench/shortest-path-train-step.ts)`);
     }
     positive('beta');
-    integerAtLeast('nIter', 1);
+    integerAtLeast('nIter', 0);
+    // 0 = from the map size; the generated maps are 12 × 12, so it is stored as their value (25).
+    if (config.nIter === 0 && config.dataDir === '') normalised.nIter = defaultNIter(12, 12);
+    if (config.dataDir === '' && normalised.nIter < minimumNIter(12, 12)) fail('nIter', `0 (from the map size) or at least ${minimumNIter(12, 12)} for the 12 × 12 generated maps`);
     normalised.samples = 0;
     normalised.sigma = 0;
   } else {
@@ -302,6 +311,26 @@ export function validateShortestPathConfig(config: Record<string, unknown>): Sho
     normalised.nIter = 0;
   }
   return normalised;
+}
+
+/** Bytes one array of a run may take before the config is refused up front (wasm's whole heap is 4 GiB). */
+const MAX_ARRAY_BYTES = 2 ** 30;
+
+/**
+ * Refuses sizes of the generated 12 × 12 maps (96 × 96 RGB images) that cannot fit, before any map
+ * is generated: the images of each split (bytes) and of a batch (float32) must each stay within
+ * `MAX_ARRAY_BYTES`. The error names the option.
+ */
+function checkTerrainSizes(config: ShortestPathConfig): void {
+  const imageBytes = 96 * 96 * 3;
+  const gb = (bytes: number): string => `${(bytes / 1e9).toPrecision(3)} GB`;
+  const check = (key: string, bytes: number, what: string): void => {
+    if (bytes > MAX_ARRAY_BYTES) {
+      throw new Error(`shortest-path: option '${key}' = ${String(config[key])} cannot fit: ${what} take ${gb(bytes)}, more than the ${gb(MAX_ARRAY_BYTES)} one array may take; lower ${key}`);
+    }
+  };
+  for (const key of ['trainMaps', 'valMaps', 'testMaps']) check(key, (config[key] as number) * imageBytes, `the images of ${String(config[key])} maps of 96 × 96 pixels`);
+  check('batchSize', config.batchSize * imageBytes * 4, `the standardised images of a batch of ${config.batchSize} maps`);
 }
 
 /** Split sizes of a config. */

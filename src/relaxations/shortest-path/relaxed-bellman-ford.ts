@@ -44,7 +44,11 @@ export type TracebackLoop = 'for' | 'while';
 export interface RelaxedBellmanFordOptions {
   /** Inverse temperature of the softmin and of the while condition; default 10. */
   beta?: number;
-  /** Relaxation steps (and 'for' traceback steps); default 25 (AlgoVision's example). */
+  /**
+   * Relaxation steps (and 'for' traceback steps); default `defaultNIter(H, W)` = 2 · max(H, W) + 1
+   * (25 on 12 × 12, AlgoVision's example). At least `minimumNIter(H, W)` = max(H, W): with fewer,
+   * the relaxation never reaches the target and the traceback never reaches the source.
+   */
   nIter?: number;
   /** Path accumulation; default 'probabilistic'. */
   tConorm?: TConorm;
@@ -52,6 +56,24 @@ export interface RelaxedBellmanFordOptions {
   p?: number;
   /** Traceback loop; default 'for'. */
   loop?: TracebackLoop;
+  /**
+   * Accept an nIter below `minimumNIter(H, W)` (the target is then not reached: the result is not
+   * a path); default false: such an nIter is an error naming nIter and the minimum.
+   */
+  allowUnreached?: boolean;
+}
+
+/** The default `nIter` for an `height × width` grid: 2 · max(H, W) + 1 (25 for AlgoVision's 12 × 12 maps). */
+export function defaultNIter(height: number, width: number): number {
+  return 2 * Math.max(height, width) + 1;
+}
+
+/**
+ * The smallest `nIter` for an `height × width` grid: max(H, W). The target (H-1, W-1) is reached
+ * after max(H, W) - 1 relaxation steps, and a path to it has at least max(H, W) cells.
+ */
+export function minimumNIter(height: number, width: number): number {
+  return Math.max(height, width);
 }
 
 /** AlgoVision's large finite "infinity" for unreached cells and the grid border. */
@@ -65,10 +87,10 @@ const LOOPS: readonly TracebackLoop[] = ['for', 'while'];
  * Relaxed shortest path of a batch of vertex-cost grids.
  *
  * @param cost `[B, H, W]` float32 vertex costs (finite).
+ * @throws when `options.nIter` < `minimumNIter(H, W)` (names nIter and the minimum), unless `allowUnreached`.
  * @returns `[B, H, W]` relaxed path, each cell's soft membership (about 0/1 for large beta).
  */
 export function relaxedBellmanFord(cost: tf.Tensor3D, options: RelaxedBellmanFordOptions = {}): tf.Tensor3D {
-  const { beta, nIter, tConorm, p, loop } = parseOptions(options);
   if (!(cost instanceof tf.Tensor) || cost.rank !== 3) {
     throw new Error(`relaxedBellmanFord: cost must be a rank-3 tensor [B, H, W], got ${describe(cost)}`);
   }
@@ -76,6 +98,8 @@ export function relaxedBellmanFord(cost: tf.Tensor3D, options: RelaxedBellmanFor
   if (batch < 1 || height < 1 || width < 1) {
     throw new Error(`relaxedBellmanFord: cost must have a non-empty shape [B, H, W], got [${cost.shape.join(', ')}]`);
   }
+  const { beta, nIter, tConorm, p, loop } = parseOptions(options, height, width);
+  if (!options.allowUnreached) checkNIter('relaxedBellmanFord', nIter, height, width);
   const finite = tf.tidy(() => tf.all(tf.isFinite(cost)).dataSync()[0]);
   if (!finite) throw new Error('relaxedBellmanFord: cost must be finite (found NaN or Infinity)');
 
@@ -206,8 +230,8 @@ function whileTraceback(path: tf.Tensor3D, mass: tf.Tensor3D, predecessors: tf.T
   return tf.add(accumulated, tf.mul(running, path)) as tf.Tensor3D;
 }
 
-function parseOptions(options: RelaxedBellmanFordOptions): Required<RelaxedBellmanFordOptions> {
-  const { beta = 10, nIter = 25, tConorm = 'probabilistic', p = 5, loop = 'for' } = options;
+function parseOptions(options: RelaxedBellmanFordOptions, height: number, width: number): Required<Omit<RelaxedBellmanFordOptions, 'allowUnreached'>> {
+  const { beta = 10, nIter = defaultNIter(height, width), tConorm = 'probabilistic', p = 5, loop = 'for' } = options;
   if (!(Number.isFinite(beta) && beta > 0)) throw new Error(`relaxedBellmanFord: beta must be a finite number > 0, got ${beta}`);
   if (!(Number.isInteger(nIter) && nIter >= 1)) throw new Error(`relaxedBellmanFord: nIter must be an integer >= 1, got ${nIter}`);
   if (!T_CONORMS.includes(tConorm)) {
@@ -216,6 +240,17 @@ function parseOptions(options: RelaxedBellmanFordOptions): Required<RelaxedBellm
   if (!(Number.isFinite(p) && p >= 0)) throw new Error(`relaxedBellmanFord: p (Hamacher) must be a finite number >= 0, got ${p}`);
   if (!LOOPS.includes(loop)) throw new Error(`relaxedBellmanFord: loop must be 'for' or 'while', got '${String(loop)}'`);
   return { beta, nIter, tConorm, p, loop };
+}
+
+/** Refuses an `nIter` too small for an `height × width` grid, naming nIter, the minimum and the default. */
+export function checkNIter(where: string, nIter: number, height: number, width: number): void {
+  const minimum = minimumNIter(height, width);
+  if (nIter < minimum) {
+    throw new Error(
+      `${where}: nIter = ${nIter} is too small for a ${height} × ${width} grid: the path from (0, 0) to (${height - 1}, ${width - 1}) needs at least ${minimum} steps (max(H, W)); ` +
+        `use nIter >= ${minimum}, or leave it unset for ${defaultNIter(height, width)} (2 · max(H, W) + 1)`,
+    );
+  }
 }
 
 function describe(value: unknown): string {
