@@ -51,7 +51,28 @@ async function main(): Promise<void> {
   const baselines = nl
     .summarizeResults(results.filter((row) => row.variant === 'baseline'), ['relaxation', 'n'], ['test_exact', 'wall_s'])
     .map((row) => ({ relaxation: row.relaxation, n: row.n, seeds: row.runs, 'test exact %': `${percent(Number(row.test_exact_mean))} ± ${percent(Number(row.test_exact_std))}`, 's / run': Math.round(Number(row.wall_s_mean)) }));
+  const ablationRows = results.filter((row) => ['neuralsort', 'softsort'].includes(String(row.relaxation)) && study.selectionSeeds.includes(Number(row.seed)) && row.indefinite === 'invert');
+  const ablationSummary = nl.summarizeResults(ablationRows, ['relaxation', 'n', 'variant', 'lambda'], ['test_exact']);
+  const lambdas = [...new Set(ablationSummary.filter((r) => r.variant !== 'baseline').map((r) => Number(r.lambda)))].sort((a, b) => a - b);
+  const cells = [...new Set(ablationSummary.map((r) => `${r.relaxation} n=${r.n}`))];
+  const ablation = cells.flatMap((cell) =>
+    ['hessian', 'fisher'].map((variant) => {
+      const at = (lambda: number | null) => ablationSummary.find((r) => `${r.relaxation} n=${r.n}` === cell && (lambda === null ? r.variant === 'baseline' : r.variant === variant && Number(r.lambda) === lambda));
+      const row: Record<string, nl.CsvValue> = { cell, variant, baseline: at(null) ? percent(Number(at(null)!.test_exact_mean)) : '' };
+      for (const lambda of lambdas) row[`λ ${lambda}`] = at(lambda) ? percent(Number(at(lambda)!.test_exact_mean)) : '';
+      return row;
+    }),
+  );
+  const seconds = results.map((row) => Number(row.wall_s)).filter(Number.isFinite);
+  const timing = nl
+    .summarizeResults(results, ['relaxation', 'n', 'variant'], ['wall_s'])
+    .map((row) => ({ relaxation: row.relaxation, n: row.n, variant: row.variant, runs: row.runs, 's / run': Math.round(Number(row.wall_s_mean)) }));
+  console.log(`\n${results.length} finished runs, ${(seconds.reduce((a, b) => a + b, 0) / 3600).toFixed(2)} h of run time in all (wall time of each run, summed)`);
   const print = values.markdown ? markdownTable : nl.formatTable;
+  console.log('\nλ ablation (test exact %, mean over the selection seeds)\n');
+  console.log(print(ablation));
+  console.log('\nTime per run\n');
+  console.log(print(timing));
   for (const [title, table] of [['Chosen on validation', selections], ['Baselines', baselines], ['Newton losses against the baseline (test exact match, %)', rows]] as const) {
     console.log(`\n${title}\n`);
     console.log(print(table as Record<string, nl.CsvValue>[]));
