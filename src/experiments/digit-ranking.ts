@@ -16,29 +16,15 @@ import { fourDigitTrainingValues, makeEvaluationSets, type EvaluationSets } from
 import { digitMlp, valueDigits, type DigitMlp } from '../models/index';
 import { INDEFINITE_POLICIES, type IndefinitePolicy } from '../newton/index';
 import { makeRelaxation, RELAXATION_NAMES, type Relaxation, type RelaxationName } from '../relaxations/sorting/index';
-import { checkSeed, type Experiment, type MetricRow, type RunConfig } from './experiment';
+import { checkSeed, type Experiment, type MetricRow } from './experiment';
 import { ModelTrainer } from './model-trainer';
 import { evaluateRanking, rankingObjective } from './ranking-objective';
 import { MAX_ARRAY_BYTES, RANKING_EVALUATION_SEED } from './ranking';
-import { RANKING_VARIANTS, type RankingVariant } from './ranking-presets';
+import { RANKING_VARIANTS, SET_RANKING_OPTIONS, type RankingVariant, type SetRankingConfig } from './ranking-presets';
 
-export interface DigitRankingConfig extends RunConfig {
-  preset: string;
-  relaxation: string;
-  variant: string;
-  lambda: number;
+export interface DigitRankingConfig extends SetRankingConfig {
   indefinite: string;
-  n: number;
-  steps: number;
-  batchSize: number;
-  lr: number;
-  evalEvery: number;
-  valSets: number;
-  testSets: number;
   hidden: number;
-  tau: number;
-  steepness: number;
-  seed: number;
 }
 
 const common = {
@@ -118,26 +104,16 @@ export const digitRankingExperiment: Experiment<DigitRankingConfig> = {
   description: 'Loss-bound ranking benchmark: four-digit sets given as one-hot digits to a small MLP (relaxed sorting, baseline vs Newton losses)',
   options: [
     { name: 'preset', type: 'string', choices: Object.keys(DIGIT_RANKING_PRESETS), description: 'size preset: smoke (seconds), quick (the study), long (5× the steps)' },
-    { name: 'relaxation', type: 'string', choices: RELAXATION_NAMES, description: 'relaxed sort: neuralsort, softsort, or a sorting network by its sigmoid' },
-    { name: 'variant', type: 'string', choices: RANKING_VARIANTS, description: 'baseline (plain loss) or Newton loss with the hessian / fisher curvature' },
-    { name: 'lambda', type: 'number', description: 'Tikhonov strength λ > 0 of the Newton loss (stored as 0 for the baseline)' },
+    ...(['relaxation', 'variant', 'lambda'] as const).map((name) => SET_RANKING_OPTIONS[name]),
     {
       name: 'indefinite',
       type: 'string',
       choices: INDEFINITE_POLICIES,
       description: "hessian variant, M + λI indefinite: 'invert' exactly (the paper's (M + λI)⁻¹) or 'clip' eigenvalues below λ to λ (stored as invert otherwise)",
     },
-    { name: 'n', type: 'integer', description: 'items per set to rank' },
-    { name: 'steps', type: 'integer', description: 'training steps' },
-    { name: 'batchSize', type: 'integer', description: 'sets per training batch' },
-    { name: 'lr', type: 'number', description: 'Adam learning rate' },
-    { name: 'evalEvery', type: 'integer', description: 'steps between evaluations (and checkpoints)' },
-    { name: 'valSets', type: 'integer', description: 'validation sets per evaluation' },
-    { name: 'testSets', type: 'integer', description: 'test sets per evaluation' },
+    ...(['n', 'steps', 'batchSize', 'lr', 'evalEvery', 'valSets', 'testSets'] as const).map((name) => SET_RANKING_OPTIONS[name]),
     { name: 'hidden', type: 'integer', description: 'hidden units of the MLP' },
-    { name: 'tau', type: 'number', description: 'temperature of NeuralSort / SoftSort' },
-    { name: 'steepness', type: 'number', description: 'steepness of the sorting networks' },
-    { name: 'seed', type: 'integer', description: 'seed of the weights and the training batches' },
+    ...(['tau', 'steepness', 'seed'] as const).map((name) => SET_RANKING_OPTIONS[name]),
   ],
   presets: DIGIT_RANKING_PRESETS,
   defaultPreset: 'quick',

@@ -13,12 +13,14 @@
  *   35–45% exact match at n = 5 (the paper: 71–85% after 100 000 steps at full size).
  * - `smoke`: seconds; what the tests run. Learns a little, proves nothing.
  */
-import type { RunConfig } from './experiment';
+import { RELAXATION_NAMES } from '../relaxations/sorting/index';
+import type { OptionSpec, RunConfig } from './experiment';
 
 export const RANKING_VARIANTS = ['baseline', 'hessian', 'fisher'] as const;
 export type RankingVariant = (typeof RANKING_VARIANTS)[number];
 
-export interface RankingConfig extends RunConfig {
+/** What every set-ranking experiment's config has (`ranking` on pixels, `digit-ranking` on digits). */
+export interface SetRankingConfig extends RunConfig {
   preset: string;
   relaxation: string;
   variant: string;
@@ -30,11 +32,31 @@ export interface RankingConfig extends RunConfig {
   evalEvery: number;
   valSets: number;
   testSets: number;
-  width: number;
-  downscale: number;
   tau: number;
   steepness: number;
   seed: number;
+}
+
+/** The options of `SetRankingConfig` (all but the preset, whose choices are the experiment's), by name. */
+export const SET_RANKING_OPTIONS = {
+  relaxation: { name: 'relaxation', type: 'string', choices: RELAXATION_NAMES, description: 'relaxed sort: neuralsort, softsort, or a sorting network by its sigmoid' },
+  variant: { name: 'variant', type: 'string', choices: RANKING_VARIANTS, description: 'baseline (plain loss) or Newton loss with the hessian / fisher curvature' },
+  lambda: { name: 'lambda', type: 'number', description: 'Tikhonov strength λ > 0 of the Newton loss (stored as 0 for the baseline)' },
+  n: { name: 'n', type: 'integer', description: 'items per set to rank' },
+  steps: { name: 'steps', type: 'integer', description: 'training steps' },
+  batchSize: { name: 'batchSize', type: 'integer', description: 'sets per training batch' },
+  lr: { name: 'lr', type: 'number', description: 'Adam learning rate (10^-3.5 is accepted)' },
+  evalEvery: { name: 'evalEvery', type: 'integer', description: 'steps between evaluations (and checkpoints)' },
+  valSets: { name: 'valSets', type: 'integer', description: 'validation sets per evaluation' },
+  testSets: { name: 'testSets', type: 'integer', description: 'test sets per evaluation' },
+  tau: { name: 'tau', type: 'number', description: 'temperature of NeuralSort / SoftSort' },
+  steepness: { name: 'steepness', type: 'number', description: 'steepness of the sorting networks' },
+  seed: { name: 'seed', type: 'integer', description: 'seed of the weights and the training batches' },
+} as const satisfies Record<string, OptionSpec>;
+
+export interface RankingConfig extends SetRankingConfig {
+  width: number;
+  downscale: number;
 }
 
 const common = { relaxation: 'neuralsort', variant: 'baseline', lambda: 0.1, n: 5, tau: 1, steepness: 10, seed: 0 } as const;

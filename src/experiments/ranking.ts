@@ -37,7 +37,7 @@ import { DataParallelGradients } from './data-parallel';
 import { checkSeed, type Experiment, type MetricRow, type TrainerOptions } from './experiment';
 import { ModelTrainer } from './model-trainer';
 import { EVALUATION_BATCH, evaluateRanking, rankingObjective } from './ranking-objective';
-import { RANKING_PRESETS, RANKING_VARIANTS, type RankingConfig, type RankingVariant } from './ranking-presets';
+import { RANKING_PRESETS, RANKING_VARIANTS, SET_RANKING_OPTIONS, type RankingConfig, type RankingVariant } from './ranking-presets';
 
 /** Seed of the validation and test sets: every run is evaluated on the same sets. */
 export const RANKING_EVALUATION_SEED = 0;
@@ -133,21 +133,10 @@ export const rankingExperiment: Experiment<RankingConfig> = {
   description: 'Ranking supervision on four-digit MNIST (relaxed sorting, baseline vs Newton losses)',
   options: [
     { name: 'preset', type: 'string', choices: Object.keys(RANKING_PRESETS), description: 'size preset: smoke (seconds), quick (minutes on a CPU), paper' },
-    { name: 'relaxation', type: 'string', choices: RELAXATION_NAMES, description: 'relaxed sort: neuralsort, softsort, or a sorting network by its sigmoid' },
-    { name: 'variant', type: 'string', choices: RANKING_VARIANTS, description: 'baseline (plain loss) or Newton loss with the hessian / fisher curvature' },
-    { name: 'lambda', type: 'number', description: 'Tikhonov strength λ > 0 of the Newton loss (ignored and stored as 0 for the baseline)' },
-    { name: 'n', type: 'integer', description: 'items per set to rank' },
-    { name: 'steps', type: 'integer', description: 'training steps' },
-    { name: 'batchSize', type: 'integer', description: 'sets per training batch' },
-    { name: 'lr', type: 'number', description: 'Adam learning rate (10^-3.5 is accepted)' },
-    { name: 'evalEvery', type: 'integer', description: 'steps between evaluations (and checkpoints)' },
-    { name: 'valSets', type: 'integer', description: 'validation sets per evaluation' },
-    { name: 'testSets', type: 'integer', description: 'test sets per evaluation' },
+    ...(['relaxation', 'variant', 'lambda', 'n', 'steps', 'batchSize', 'lr', 'evalEvery', 'valSets', 'testSets'] as const).map((name) => SET_RANKING_OPTIONS[name]),
     { name: 'width', type: 'number', description: 'CNN channel multiplier (1 = 32/64 conv channels, 64 hidden units)' },
     { name: 'downscale', type: 'integer', description: 'input pooling factor: items are 28/f × 112/f pixels' },
-    { name: 'tau', type: 'number', description: 'temperature of NeuralSort / SoftSort' },
-    { name: 'steepness', type: 'number', description: 'steepness of the sorting networks' },
-    { name: 'seed', type: 'integer', description: 'seed of the weights and the training batches' },
+    ...(['tau', 'steepness', 'seed'] as const).map((name) => SET_RANKING_OPTIONS[name]),
   ],
   presets: RANKING_PRESETS,
   defaultPreset: 'quick',
