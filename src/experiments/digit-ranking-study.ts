@@ -4,7 +4,10 @@
  *
  * 1. Selection grid, on `selectionSeeds`: every relaxation's baseline; for each relaxation, n and
  *    Newton variant, the candidate λ (and, where the Hessian can be indefinite, the policy). For
- *    NeuralSort and SoftSort the λ grid spans six decades and doubles as the λ ablation.
+ *    NeuralSort and SoftSort the λ grid spans six decades and doubles as the λ ablation. For the
+ *    sorting networks' Hessian at n ≥ 10 (5–10 minutes per run on a loaded CPU core: n Hessian-vector
+ *    products through n layers per step) one candidate only: λ = 1 with the 'clip' policy; both
+ *    policies and four λ are compared at n = 5.
  * 2. Per (relaxation, n, variant), the candidate with the best mean validation exact match
  *    (`selectOnValidation`) is run on every seed of `seeds`; the baselines too.
  * 3. Larger n (`largerN`): the baseline and the Newton variants at the setting chosen for the
@@ -50,7 +53,7 @@ export const DIGIT_RANKING_STUDIES: Readonly<Record<'smoke' | 'quick', DigitRank
       { relaxation: ['neuralsort', 'softsort'], n: [5, 10], variant: ['hessian', 'fisher'], lambda: SIX_DECADES },
       { relaxation: ['logistic', 'cauchy'], n: [5, 10], variant: ['fisher'], lambda: [1e-4, 1e-3, 1e-2, 1e-1, 1] },
       { relaxation: ['logistic', 'cauchy'], n: [5], variant: ['hessian'], lambda: [1e-2, 1e-1, 1, 10], indefinite: ['invert', 'clip'] },
-      { relaxation: ['logistic', 'cauchy'], n: [10], variant: ['hessian'], lambda: [1], indefinite: ['invert', 'clip'] },
+      { relaxation: ['logistic', 'cauchy'], n: [10], variant: ['hessian'], lambda: [1], indefinite: ['clip'] },
     ],
   },
   smoke: {
@@ -78,10 +81,14 @@ export function digitRankingSelectionConfigs(study: DigitRankingStudy): DigitRan
   return unique([...baselines, ...candidates].map((overrides) => resolveConfig(digitRankingExperiment, { ...overrides, preset: study.preset })));
 }
 
-/** Step 2's choice: per (relaxation, n, variant), the candidate with the best mean validation exact match on the selection seeds. */
+/**
+ * Step 2's choice: per (relaxation, n, variant), the candidate with the best mean validation exact
+ * match on the selection seeds. Only the study's own candidate runs take part (other stored runs of
+ * the experiment, e.g. with other steps, are ignored).
+ */
 export function digitRankingSelections(study: DigitRankingStudy, results: readonly CsvRow[]): Selection[] {
-  const seeds = new Set<ConfigValue>(study.selectionSeeds);
-  const rows = results.filter((row) => row.preset === study.preset && row.variant !== 'baseline' && seeds.has(row.seed) && study.n.includes(Number(row.n)));
+  const candidates = new Set(digitRankingSelectionConfigs(study).filter((c) => c.variant !== 'baseline').map((c) => runId(digitRankingExperiment, c)));
+  const rows = results.filter((row) => candidates.has(String(row.run_id)));
   return selectOnValidation(rows, { metric: 'val_exact', cell: ['relaxation', 'n', 'variant'], candidates: ['lambda', 'indefinite'] });
 }
 
@@ -132,12 +139,12 @@ export interface DigitRankingComparison {
 /**
  * The study's main table from stored results: per relaxation, n (both the full comparison's and
  * the larger ones) and Newton variant, the setting chosen on validation against the baseline on
- * the test set, paired by seed. Cells with no paired runs are left out.
+ * the test set, paired by seed; only the study's own runs count. Cells with no paired runs are left out.
  */
 export function digitRankingComparisons(study: DigitRankingStudy, results: readonly CsvRow[], metric = 'test_exact'): DigitRankingComparison[] {
   const chosen = digitRankingFinalConfigs(study, digitRankingSelections(study, results)).filter((c) => c.variant !== 'baseline');
-  const seeds = new Set<ConfigValue>(study.seeds);
-  const rows = results.filter((row) => row.preset === study.preset && seeds.has(row.seed));
+  const own = new Set([...digitRankingSelectionConfigs(study), ...digitRankingFinalConfigs(study, digitRankingSelections(study, results))].map((c) => runId(digitRankingExperiment, c)));
+  const rows = results.filter((row) => own.has(String(row.run_id)));
   const std = (values: number[]): number => {
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
     return values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : NaN;
