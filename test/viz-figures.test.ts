@@ -110,3 +110,12 @@ test('panels and layout: one colour bar, shared legend entries once, legend belo
   const legend = finishLayout(layout).legend as { y: number };
   assert.ok(Math.abs(legend.y - -64 / (800 - 130 - 50)) < 1e-12, String(legend.y));
 });
+
+test('panelsFigure colorBars each: one colour bar beside every panel with its own scale', () => {
+  const heat = (): Figure => heatmapFigure([[0, 1], [1, 0]]);
+  const panels = panelsFigure([0, 1, 2, 3].map((k) => ({ title: String(k), figure: heat() })), { columns: 2, colorBars: 'each' });
+  const bars = panels.data.map((t) => ({ show: t.showscale, ...(t.colorbar as { x: number; y: number; len: number }) }));
+  assert.ok(bars.every((b) => b.show === true));
+  assert.ok(bars[0].x < bars[1].x && bars[0].x > 0.3 && bars[1].x > 1, JSON.stringify(bars));
+  assert.ok(bars[0].y > 0.5 && bars[2].y < 0.5 && bars[0].len < 0.5);
+});

@@ -118,8 +118,8 @@ const axisB = Array.from({ length: size }, (_, i) => -0.6 + (2.4 * i) / (size - 
 const z = axisB.map((b) => axisA.map((a) => Math.log1p((1 - a) ** 2 + 5 * (b - a * a) ** 2)));
 const surface = nl.contourFigure(axisA, axisB, z, { title: 'log(1 + f): gradient descent vs regularised Newton', xTitle: 'a', yTitle: 'b', height: 480 });
 surface.data.push(
-  { type: 'scatter', mode: 'lines+markers', name: `gradient descent (lr 0.04), ${steps} steps`, x: gdPath.map((p) => p[0]), y: gdPath.map((p) => p[1]), line: { color: 'white' } },
-  { type: 'scatter', mode: 'lines+markers', name: `Newton, λ = ${lambda}, ${steps} steps`, x: newtonPath.map((p) => p[0]), y: newtonPath.map((p) => p[1]), line: { color: '#d62728' } },
+  { type: 'scatter', mode: 'lines+markers', name: `gradient descent (lr 0.04), ${steps} steps`, x: gdPath.map((p) => p[0]), y: gdPath.map((p) => p[1]), line: { color: 'white', width: 2 }, marker: { color: nl.VARIANT_COLORS.baseline, size: 7, line: { color: 'white', width: 1.5 } } },
+  { type: 'scatter', mode: 'lines+markers', name: `Newton, λ = ${lambda}, ${steps} steps`, x: newtonPath.map((p) => p[0]), y: newtonPath.map((p) => p[1]), line: { color: nl.VARIANT_COLORS.hessian, width: 2 }, marker: { color: nl.VARIANT_COLORS.hessian, size: 8, symbol: 'square', line: { color: 'white', width: 1.5 } } },
 );
 nl.show(surface);
 nl.table([

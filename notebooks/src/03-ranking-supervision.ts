@@ -151,7 +151,7 @@ for (const relaxation of relaxations) {
   const rows = evalRows.filter((row) => row.relaxation === relaxation);
   if (rows.length === 0) continue;
   const curves = nl.curvesOverRuns(rows, { x: 'step', y: 'test_exact', by: ['variant', 'lambda'] }).map((curve) => ({ ...curve, name: methodName(curve.group) }));
-  nl.show(nl.bandFigure(curves, { title: `${relaxation}, n = 5: test exact match during training (${preset})`, xTitle: 'step', yTitle: 'exact match', height: 380 }));
+  nl.show(nl.bandFigure(curves, { title: `${relaxation}, n = 5: test exact match during training (${preset})`, xTitle: 'step', yTitle: 'exact match', bounds: [0, 1], height: 380 }));
 }
 
 // %% [markdown]

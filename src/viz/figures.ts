@@ -245,19 +245,30 @@ export function heatmapFigure(
 /**
  * Panels in a grid in one figure (heatmaps, lines…): each panel's traces get their own axes, with
  * the titles and ranges of the panel's figure. `sharedLegend`: one legend entry per series name (for
- * panels that plot the same series; colours already match by name). A colour bar shows once, for
- * the last panel that has one (panels that share a colour scale).
+ * panels that plot the same series; colours already match by name). `colorBars`: 'last' (default)
+ * shows one colour bar, the last panel's (panels that share a colour scale); 'each' one beside
+ * every panel that has one (panels with their own scales).
  */
-export function panelsFigure(panels: { title: string; figure: Figure }[], options: AxisOptions & { columns?: number; sharedLegend?: boolean } = {}): Figure {
+export function panelsFigure(
+  panels: { title: string; figure: Figure }[],
+  options: AxisOptions & { columns?: number; sharedLegend?: boolean; colorBars?: 'last' | 'each' } = {},
+): Figure {
   const columns = options.columns ?? panels.length;
   const rows = Math.ceil(panels.length / columns);
+  const each = options.colorBars === 'each';
+  // Plotly's grid: a cell is 1 / (n − gap) wide (tall) with gaps of `gap` cells between them.
+  const [xgap, ygap] = [each ? 0.3 : 0.2, 0.3];
+  const cellDomain = (index: number, count: number, gap: number): [number, number] => {
+    const step = 1 / (count - gap);
+    return [index * step, index * step + step * (1 - gap)];
+  };
   const data: Trace[] = [];
   const base = baseLayout(options);
   const layout: Record<string, unknown> = {
     ...base,
     // Room above the top row for its panel titles, clear of the figure title and the mode bar.
     margin: { ...(base.margin as object), t: options.title ? 90 : 60 },
-    grid: { rows, columns, pattern: 'independent' },
+    grid: { rows, columns, pattern: 'independent', xgap, ygap },
     annotations: [] as Record<string, unknown>[],
   };
   const lastScale = panels.map((p) => p.figure.data.some((t) => t.showscale === true)).lastIndexOf(true);
@@ -266,7 +277,12 @@ export function panelsFigure(panels: { title: string; figure: Figure }[], option
     const suffix = k === 0 ? '' : String(k + 1);
     for (const trace of panel.figure.data) {
       const copy: Trace = { ...trace, xaxis: `x${suffix}`, yaxis: `y${suffix}` };
-      if ('showscale' in trace) copy.showscale = k === lastScale ? trace.showscale : false;
+      if ('showscale' in trace) copy.showscale = each || k === lastScale ? trace.showscale : false;
+      if (each && trace.showscale) {
+        const [, x1] = cellDomain(k % columns, columns, xgap);
+        const [y0, y1] = cellDomain(rows - 1 - Math.floor(k / columns), rows, ygap);
+        copy.colorbar = { ...(trace.colorbar as object), x: x1 + 0.01, xanchor: 'left', y: (y0 + y1) / 2, yanchor: 'middle', len: y1 - y0, thickness: 10 };
+      }
       if (options.sharedLegend && trace.showlegend !== false && typeof trace.name === 'string') {
         if (named.has(trace.name)) copy.showlegend = false;
         named.add(trace.name);
