@@ -1,7 +1,9 @@
 /**
  * `npm start`: executes every notebook in notebooks/ headlessly with the project's tslab kernel,
- * writes the executed notebook and a standalone HTML page per notebook into reports/, and prints
- * one line per notebook (ok / failed, seconds). Exit status 1 if any notebook failed.
+ * writes the executed notebook and a standalone HTML page per notebook into reports/, prints one
+ * line per notebook (ok / failed, seconds), and keeps reports/index.html, a page linking every
+ * executed notebook with its status and time (see reports-index.ts), whose path it prints at the
+ * end. Exit status 1 if any notebook failed.
  *
  * Usage: tsx scripts/run-notebooks.ts [--preset smoke|quick|paper] [--only <name part>] [--out <dir>] [--retrain]
  * The preset reaches the notebooks through NEWTON_LOSSES_PRESET (default quick). The notebooks load
@@ -23,6 +25,7 @@ import { ACTIVE_RUN_ENV_VAR, readActiveRun, type ActiveRun } from '../src/experi
 import { RESULTS_ENV_VAR } from '../src/experiments/run-store';
 import { parsePreset, PRESET_ENV_VAR } from '../src/runtime/preset';
 import { KERNEL_NAME, ROOT, jupyterProcessEnv, readJupyterEnv } from './jupyter-env';
+import { updateReportsIndex } from './reports-index';
 
 /** Environment variable: seconds a cell may stay silent before it is stopped as hung. */
 export const CELL_IDLE_ENV_VAR = 'NEWTON_LOSSES_CELL_IDLE_SECONDS';
@@ -148,6 +151,7 @@ function main(): void {
   const resultsRoot = values.retrain ? path.join(ROOT, 'data', 'retrained') : undefined;
   if (resultsRoot) console.log(`--retrain: the notebooks train every run again into ${path.relative(ROOT, resultsRoot)}/ (the stored runs in data/results/ stay as they are)`);
   let failed = 0;
+  let index = '';
   for (const notebook of notebooks) {
     const [outcome] = runNotebooks([notebook], { preset: values.preset!, outDir: values.out!, cellIdleSeconds: idleSeconds, resultsRoot });
     console.log(`${outcome.ok ? 'ok    ' : 'FAILED'} ${outcome.notebook.padEnd(44)} ${outcome.seconds.toFixed(1).padStart(7)} s`);
@@ -155,7 +159,19 @@ function main(): void {
       failed++;
       console.log(outcome.error!.replace(/^/gm, '       | '));
     }
+    // Written after every notebook, so the index is there even if the runner is stopped.
+    index = updateReportsIndex(values.out!, [
+      {
+        name: path.basename(notebook, '.ipynb'),
+        ok: outcome.ok,
+        seconds: outcome.seconds,
+        preset: values.preset!,
+        finishedAt: new Date().toISOString(),
+        error: outcome.ok ? undefined : outcome.error!.split('\n').find((line) => /stopped:|Error|failed|died/.test(line))?.trim(),
+      },
+    ]);
   }
+  console.log(`Reports: ${path.resolve(index)}  (open it in a browser: every executed notebook with its status and time)`);
   process.exit(failed ? 1 : 0);
 }
 
