@@ -96,6 +96,9 @@ test('axes: log axes tick at powers of ten, few of them; small integer data tick
   assert.equal((index.layout.xaxis as Record<string, unknown>).dtick, 1);
   assert.equal((index.layout.xaxis as Record<string, unknown>).tickformat, 'd');
   assert.equal((index.layout.yaxis as Record<string, unknown>).dtick, undefined, 'real-valued data keep plotly\'s ticks');
+  const cells = heatmapFigure([[0, 1, 2, 3, 4], [1, 2, 3, 4, 5]]);
+  assert.equal((cells.layout.xaxis as Record<string, unknown>).dtick, 1, 'heatmap cells tick at integers');
+  assert.equal((cells.layout.yaxis as Record<string, unknown>).autorange, 'reversed');
 });
 
 test('panels and layout: one colour bar, shared legend entries once, legend below the plot for the final margins', () => {

@@ -83,7 +83,7 @@ const heatmap = (rows: number[][]): nl.Figure => {
   figure.data[0].reversescale = true;
   return figure;
 };
-nl.show(nl.panelsFigure([{ title: 'hard permutation', figure: heatmap(matrixOf(hard)) }], { height: 300, width: 360, title: 'the target: input i at its ascending position' }));
+nl.show(nl.panelsFigure([{ title: 'hard permutation', figure: heatmap(matrixOf(hard)) }], { height: 320, width: 520, title: 'the target: input i at its ascending position' }));
 nl.show(nl.panelsFigure(matrices.map((m) => ({ title: m.label, figure: heatmap(m.rows) })), { columns: 3, height: 1150, title: 'P[i][j] for x = [0.9, −0.2, 0.35, −1.0, 0.1]' }));
 const deviation = (rows: number[][], byColumn: boolean): number =>
   Math.max(...rows.map((_, a) => Math.abs(rows.reduce((sum, row, b) => sum + (byColumn ? row[a] : rows[a][b]), 0) - 1)));

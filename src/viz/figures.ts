@@ -238,7 +238,12 @@ export function heatmapFigure(
         colorbar: options.zTitle ? { title: { text: options.zTitle, side: 'right' } } : undefined,
       },
     ],
-    layout: { ...layout, yaxis: { ...(layout.yaxis as object), autorange: 'reversed' } },
+    layout: {
+      ...layout,
+      // Cell indices are integers: tick at integers.
+      xaxis: { ...(layout.xaxis as object), ...integerTicks([0, Math.max(0, (z[0]?.length ?? 1) - 1)]) },
+      yaxis: { ...(layout.yaxis as object), ...integerTicks([0, Math.max(0, z.length - 1)]), autorange: 'reversed' },
+    },
   };
 }
 
