@@ -292,8 +292,15 @@ test('Progress: in-place line on a TTY, periodic lines otherwise, ETA from the r
   plain.advance(1); // within 5 s of the first line: not printed
   clock = 17;
   plain.advance(1);
+  plain.finish(); // the bar already shows the final state: not printed again
+  assert.equal(lines.split('\n').filter(Boolean).length, 2);
+  plain.advance(8);
+  plain.message('run 1/1: done');
   plain.finish();
-  assert.equal(lines.split('\n').filter(Boolean).length, 3);
+  const tail = lines.split('\n').filter(Boolean).slice(-2);
+  assert.equal(tail[0], 'run 1/1: done');
+  assert.match(tail[1], /100% 10\/10 steps/);
+  assert.equal(lines.split('\n').filter((line) => /100%/.test(line)).length, 1, 'the last progress line prints once');
   assert.equal(formatDuration(7384), '2h03m');
   assert.equal(formatDuration(245), '4m05s');
 });
