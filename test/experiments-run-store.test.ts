@@ -204,7 +204,7 @@ test('results: load finished runs, logs, mean ± std per group, tables and a dan
   }
   const text = formatSummary(summary, ['test_score'], { scale: 1, digits: 3 });
   assert.match(String(text[0].test_score), /^-?\d+\.\d{3} ± \d+\.\d{3}$/);
-  assert.match(formatTable(text), /^ *lr  runs  test_score\n/);
+  assert.match(formatTable(text), /^ *lr  runs +test_score\n/);
   assert.equal(loadResults('fake', { resultsRoot: root, where: { lr: 0.1, seed: [0, 2] } }).length, 2);
   const evals = loadRunLogs('fake', 'eval', { resultsRoot: root, where: { lr: 0.05 } });
   assert.equal(evals.length, 3 * 3);
