@@ -56,6 +56,10 @@ test('palette: one colour per variant in every figure, whatever the order or the
   assert.equal(a.baseline, b.baseline);
   assert.equal(a.hessian, VARIANT_COLORS.hessian);
   assert.notEqual(styleFor('baseline').symbol, styleFor('hessian').symbol, 'coinciding curves differ by their markers');
+  const same = bandFigure(['baseline', 'hessian', 'fisher'].map((name) => band(name, [0.1, 0.1, 0.2, 0.2, 0.3], [0, 0, 0, 0, 0]))).data.filter((t) => t.showlegend !== false);
+  const widths = same.map((t) => (t.line as { width: number }).width);
+  const sizes = same.map((t) => (t.marker as { size: number }).size);
+  assert.ok(widths[0] > widths[1] && widths[1] > widths[2] && sizes[0] > sizes[1] && sizes[1] > sizes[2], 'identical curves: the ones below are wider and show around the one on top');
 });
 
 test('palette: series that share a colour get different dashes; unknown names in one figure get different colours', () => {

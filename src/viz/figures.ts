@@ -5,7 +5,8 @@
  * Conventions shared by every builder:
  * - a series is coloured by its name (`colorFor`): the variants baseline / hessian / fisher and the
  *   relaxations keep one colour in every notebook and in the CLI's plots; curves also get an open
- *   marker symbol per name (`styleFor`), so curves that coincide stay visible;
+ *   marker symbol per name (`styleFor`), and curves drawn earlier are wider with larger markers, so
+ *   curves that coincide stay visible;
  * - log axes tick at powers of ten (few of them, written as powers; over less than two decades at
  *   1, 2 and 5 times a power of ten); axes whose data are small integers tick at integers;
  * - every axis has the title it was given; `xRange` / `yRange` set a range without dropping it;
@@ -156,8 +157,17 @@ function figureStyles(series: { name: string; dash?: string; color?: string }[])
 /** Markers on a curve: open symbols, at most this many per curve, so lines stay lines. */
 const MARKERS_PER_CURVE = 16;
 
-function markerFor(style: { color: string; symbol: string }, points: number): Record<string, unknown> {
-  return { color: style.color, symbol: style.symbol, size: 8, line: { width: 1.5, color: style.color }, maxdisplayed: points > MARKERS_PER_CURVE ? MARKERS_PER_CURVE : 0 };
+/**
+ * Curves that coincide stay visible: series drawn earlier get wider lines and larger (open) markers,
+ * so a curve drawn on top of another leaves the one below showing on both sides.
+ */
+function layer(k: number, count: number): { width: number; size: number } {
+  const below = count > 1 ? (count - 1 - k) / (count - 1) : 0;
+  return { width: 1.8 + 2.8 * below, size: 7 + 6 * below };
+}
+
+function markerFor(style: { color: string; symbol: string }, points: number, size: number): Record<string, unknown> {
+  return { color: style.color, symbol: style.symbol, size, line: { width: 1.5, color: style.color }, maxdisplayed: points > MARKERS_PER_CURVE ? MARKERS_PER_CURVE : 0 };
 }
 
 /** Line plot of several series sharing axes. */
@@ -170,8 +180,8 @@ export function lineFigure(series: Series[], options: AxisOptions = {}): Figure 
       name: s.name,
       x: Array.from(s.x),
       y: Array.from(s.y),
-      line: { color: styles[k].color, dash: styles[k].dash },
-      marker: markerFor(styles[k], s.x.length),
+      line: { color: styles[k].color, dash: styles[k].dash, width: layer(k, series.length).width },
+      marker: markerFor(styles[k], s.x.length, layer(k, series.length).size),
       legendgroup: s.name,
     })),
     layout: baseLayout(options),
@@ -212,8 +222,8 @@ export function bandFigure(series: BandSeries[], options: AxisOptions & { bounds
       name: s.name,
       x,
       y: Array.from(s.mean),
-      line: { color, dash: styles[k].dash },
-      marker: markerFor(styles[k], x.length),
+      line: { color, dash: styles[k].dash, width: layer(k, series.length).width },
+      marker: markerFor(styles[k], x.length, layer(k, series.length).size),
       legendgroup: s.name,
     });
   });
