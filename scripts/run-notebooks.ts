@@ -50,6 +50,8 @@ export interface RunNotebooksOptions {
   cellIdleSeconds?: number;
   /** Results folder for the notebooks (NEWTON_LOSSES_RESULTS); default the kernel's own (data/results/). */
   resultsRoot?: string;
+  /** Show the notebook's progress (cell k of N, elapsed, the running cell's progress line) on stdout while it runs. */
+  showProgress?: boolean;
 }
 
 /** The idle limit from the environment (default 900 s); anything but a positive number is an error. */
@@ -80,7 +82,7 @@ export function runNotebooks(notebooks: string[], options: RunNotebooksOptions):
       const execute = spawnSync(
         python,
         [path.join(__dirname, 'execute_notebook.py'), notebook, options.outDir, KERNEL_NAME, String(idleSeconds), activeRunFile],
-        { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+        { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', options.showProgress ? 'inherit' : 'pipe', 'pipe'] },
       );
       const seconds = (Date.now() - started) / 1000;
       const name = path.relative(ROOT, notebook);
@@ -152,8 +154,9 @@ function main(): void {
   if (resultsRoot) console.log(`--retrain: the notebooks train every run again into ${path.relative(ROOT, resultsRoot)}/ (the stored runs in data/results/ stay as they are)`);
   let failed = 0;
   let index = '';
-  for (const notebook of notebooks) {
-    const [outcome] = runNotebooks([notebook], { preset: values.preset!, outDir: values.out!, cellIdleSeconds: idleSeconds, resultsRoot });
+  for (const [k, notebook] of notebooks.entries()) {
+    console.log(`[${k + 1}/${notebooks.length}] ${path.relative(ROOT, notebook)} …`);
+    const [outcome] = runNotebooks([notebook], { preset: values.preset!, outDir: values.out!, cellIdleSeconds: idleSeconds, resultsRoot, showProgress: true });
     console.log(`${outcome.ok ? 'ok    ' : 'FAILED'} ${outcome.notebook.padEnd(44)} ${outcome.seconds.toFixed(1).padStart(7)} s`);
     if (!outcome.ok) {
       failed++;
