@@ -62,14 +62,19 @@ test('palette: one colour per variant in every figure, whatever the order or the
   assert.ok(widths[0] > widths[1] && widths[1] > widths[2] && sizes[0] > sizes[1] && sizes[1] > sizes[2], 'identical curves: the ones below are wider and show around the one on top');
 });
 
-test('palette: series that share a colour get different dashes; unknown names in one figure get different colours', () => {
+test('palette: variants of one method get shades of its colour; "name: detail" pairs share a colour; unknown names differ', () => {
   const figure = lineFigure([line('hessian λ=0.1'), line('hessian λ=1'), line('baseline')]);
   const lines = figure.data.map((t) => t.line as { color: string; dash: string });
-  assert.equal(lines[0].color, lines[1].color);
-  assert.notEqual(lines[0].dash, lines[1].dash);
-  assert.equal(lines[2].dash, 'solid');
-  const explicit = lineFigure([{ ...line('fisher: ‖∇L‖') }, { ...line('fisher: ‖∇L*‖'), dash: 'dash' }]);
-  assert.deepEqual(explicit.data.map((t) => (t.line as { dash: string }).dash), ['solid', 'dash']);
+  assert.equal(lines[0].color, VARIANT_COLORS.hessian, 'the first keeps the colour itself');
+  assert.notEqual(lines[1].color, lines[0].color);
+  assert.match(lines[1].color, /^#[0-9a-f]{6}$/);
+  assert.equal(lines[2].color, VARIANT_COLORS.baseline);
+  const pairs = lineFigure([line('fisher λ=0.01: ‖∇L‖'), { ...line('fisher λ=0.01: ‖∇L*‖'), dash: 'dash' }, line('hessian λ=1: ‖∇L‖'), line('hessian λ=0.1: ‖∇L‖')]);
+  const styles = pairs.data.map((t) => t.line as { color: string; dash: string });
+  assert.equal(styles[0].color, styles[1].color, 'a before/after pair shares its colour');
+  assert.deepEqual(styles.map((s) => s.dash), ['solid', 'dash', 'solid', 'solid'], 'dashes are the caller\'s');
+  assert.equal(styles[0].color, VARIANT_COLORS.fisher);
+  assert.notEqual(styles[2].color, styles[3].color);
   const names = Array.from({ length: 8 }, (_, k) => `series ${k}`);
   const colours = lineFigure(names.map((name) => line(name))).data.map((t) => (t.line as { color: string }).color);
   assert.equal(new Set(colours).size, names.length, colours.join(' '));

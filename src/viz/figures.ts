@@ -6,7 +6,8 @@
  * - a series is coloured by its name (`colorFor`): the variants baseline / hessian / fisher and the
  *   relaxations keep one colour in every notebook and in the CLI's plots; curves also get an open
  *   marker symbol per name (`styleFor`), and curves drawn earlier are wider with larger markers, so
- *   curves that coincide stay visible;
+ *   curves that coincide stay visible; variants of one method in a figure ('hessian λ=0.1',
+ *   'hessian λ=1') get shades of its colour, and 'name: detail' series share the style of 'name';
  * - log axes tick at powers of ten (few of them, written as powers; over less than two decades at
  *   1, 2 and 5 times a power of ten); axes whose data are small integers tick at integers;
  * - every axis has the title it was given; `xRange` / `yRange` set a range without dropping it;
@@ -80,7 +81,6 @@ const OTHER_COLORS = ['#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#b
 
 const VARIANT_SYMBOLS: Readonly<Record<keyof typeof VARIANT_COLORS, string>> = { baseline: 'circle-open', hessian: 'square-open', fisher: 'diamond-open' };
 const OTHER_SYMBOLS = ['triangle-up-open', 'x-thin-open', 'cross-thin-open', 'triangle-down-open', 'star-open', 'hexagon-open', 'pentagon-open', 'asterisk-open'];
-const DASHES = ['solid', 'dash', 'dot', 'dashdot', 'longdash'] as const;
 
 /** The variant a series name refers to ('hessian λ=0.1', 'NL-Fisher', 'baseline: ‖∇L‖'), if any. */
 export function variantOf(name: string): keyof typeof VARIANT_COLORS | undefined {
@@ -122,35 +122,53 @@ export function styleFor(name: string): { color: string; symbol: string } {
   return { color: colorFor(name), symbol: OTHER_SYMBOLS[hash(name) % OTHER_SYMBOLS.length] };
 }
 
+/** The group of a series: its name up to ': ' ('hessian λ=0.1: ‖∇L*‖' → 'hessian λ=0.1'). */
+function groupOf(name: string): string {
+  const at = name.indexOf(': ');
+  return at > 0 ? name.slice(0, at) : name;
+}
+
+/** Shades for groups that share a colour in one figure: the colour itself, then darker and lighter. */
+const SHADES = [0, -0.4, 0.45, -0.65, 0.65];
+
+function shade(hex: string, n: number): string {
+  const t = SHADES[n % SHADES.length];
+  if (t === 0) return hex;
+  const v = parseInt(hex.slice(1), 16);
+  const mix = (c: number): number => Math.round(t < 0 ? c * (1 + t) : c + (255 - c) * t);
+  return `#${[(v >> 16) & 255, (v >> 8) & 255, v & 255].map((c) => mix(c).toString(16).padStart(2, '0')).join('')}`;
+}
+
 /**
- * Styles for the series of one figure: each name its `styleFor`; two series with names not known to
- * the palette that hash to the same colour get different colours, and series that share a colour
- * (e.g. 'hessian λ=0.1' and 'hessian λ=1') get different dashes unless the caller set one.
+ * Styles for the series of one figure. Series are grouped by their name up to ': ', so a pair such
+ * as 'fisher: ‖∇L‖' and 'fisher: ‖∇L*‖' shares its colour and marker (the caller tells them apart by
+ * `dash`). Each group gets `styleFor`'s colour; groups that share it (e.g. 'hessian λ=0.1' and
+ * 'hessian λ=1') get darker and lighter shades of it; names the palette does not know that hash to
+ * the same colour get different colours. Lines are solid unless the caller sets a dash.
  */
 function figureStyles(series: { name: string; dash?: string; color?: string }[]): { color: string; symbol: string; dash: string }[] {
-  const used = new Set<string>();
-  const colors = series.map((s) => s.color ?? (variantOf(s.name) || namedKey(s.name) ? colorFor(s.name) : undefined));
-  for (const color of colors) if (color) used.add(color);
-  const seenNames = new Map<string, string>();
-  const dashesOfColor = new Map<string, Set<string>>();
+  const groups = series.map((s) => groupOf(s.name));
+  const known = groups.map((group) => (variantOf(group) || namedKey(group) ? colorFor(group) : undefined));
+  const used = new Set<string>(known.filter((c): c is string => c !== undefined));
+  const colorOfGroup = new Map<string, string>();
+  const groupsOfColor = new Map<string, number>();
   return series.map((s, k) => {
-    const style = styleFor(s.name);
-    let color = colors[k];
+    const group = groups[k];
+    const style = styleFor(group);
+    let color = colorOfGroup.get(group);
     if (!color) {
-      color = seenNames.get(s.name);
-      if (!color) {
-        color = style.color;
-        for (let step = 0; used.has(color) && step < OTHER_COLORS.length; step++) color = OTHER_COLORS[(hash(s.name) + step + 1) % OTHER_COLORS.length];
-        used.add(color);
+      let base = known[k];
+      if (!base) {
+        base = style.color;
+        for (let step = 0; used.has(base) && step < OTHER_COLORS.length; step++) base = OTHER_COLORS[(hash(group) + step + 1) % OTHER_COLORS.length];
+        used.add(base);
       }
+      const n = groupsOfColor.get(base) ?? 0;
+      groupsOfColor.set(base, n + 1);
+      color = shade(base, n);
+      colorOfGroup.set(group, color);
     }
-    seenNames.set(s.name, color);
-    const taken = dashesOfColor.get(color) ?? new Set<string>();
-    let dash = s.dash;
-    if (!dash) dash = DASHES.find((d) => !taken.has(d)) ?? 'solid';
-    taken.add(dash);
-    dashesOfColor.set(color, taken);
-    return { color, symbol: style.symbol, dash };
+    return { color: s.color ?? color, symbol: style.symbol, dash: s.dash ?? 'solid' };
   });
 }
 
@@ -163,7 +181,7 @@ const MARKERS_PER_CURVE = 16;
  */
 function layer(k: number, count: number): { width: number; size: number } {
   const below = count > 1 ? (count - 1 - k) / (count - 1) : 0;
-  return { width: 1.8 + 2.8 * below, size: 7 + 6 * below };
+  return { width: 1.8 + 2.2 * below, size: 7 + 5 * below };
 }
 
 function markerFor(style: { color: string; symbol: string }, points: number, size: number): Record<string, unknown> {
