@@ -77,7 +77,7 @@ const NAMED_COLORS: Readonly<Record<string, string>> = {
 };
 
 /** Colours for other names, picked by a hash of the name (none of them a variant's colour). */
-const OTHER_COLORS = ['#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f', '#393b79', '#e7969c', '#637939'];
+const OTHER_COLORS = ['#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f', '#393b79', '#e7969c', '#e7ba52'];
 
 const VARIANT_SYMBOLS: Readonly<Record<keyof typeof VARIANT_COLORS, string>> = { baseline: 'circle-open', hessian: 'square-open', fisher: 'diamond-open' };
 const OTHER_SYMBOLS = ['triangle-up-open', 'x-thin-open', 'cross-thin-open', 'triangle-down-open', 'star-open', 'hexagon-open', 'pentagon-open', 'asterisk-open'];
