@@ -118,6 +118,10 @@ test('panels and layout: one colour bar, shared legend entries once, legend belo
   assert.ok((panels.layout.margin as { t: number }).t >= 60, 'room above the panel titles for the mode bar');
   const shared = panelsFigure(['a', 'b'].map((title) => ({ title, figure: lineFigure([line('baseline'), line('fisher')]) })), { sharedLegend: true });
   assert.deepEqual(shared.data.map((t) => t.showlegend !== false), [true, true, false, false]);
+  const byDefault = panelsFigure(['a', 'b'].map((title) => ({ title, figure: lineFigure([line('baseline'), line('fisher')]) })));
+  assert.deepEqual(byDefault.data.map((t) => t.showlegend !== false), [true, true, false, false], 'no repeated legend entries by default');
+  const every = panelsFigure(['a', 'b'].map((title) => ({ title, figure: lineFigure([line('baseline')]) })), { sharedLegend: false });
+  assert.deepEqual(every.data.map((t) => t.showlegend !== false), [true, true]);
   const layout = { ...shared.layout, height: 800, margin: { l: 60, r: 20, t: 130, b: 50 } };
   const legend = finishLayout(layout).legend as { y: number };
   assert.ok(Math.abs(legend.y - -64 / (800 - 130 - 50)) < 1e-12, String(legend.y));

@@ -277,8 +277,9 @@ export function heatmapFigure(
 
 /**
  * Panels in a grid in one figure (heatmaps, lines…): each panel's traces get their own axes, with
- * the titles and ranges of the panel's figure. `sharedLegend`: one legend entry per series name (for
- * panels that plot the same series; colours already match by name). `colorBars`: 'last' (default)
+ * the titles and ranges of the panel's figure. `sharedLegend` (default true): one legend entry per
+ * series name (series are coloured by name, so a repeated entry says nothing new); false keeps every
+ * panel's entries. `colorBars`: 'last' (default)
  * shows one colour bar, the last panel's (panels that share a colour scale); 'each' one beside
  * every panel that has one (panels with their own scales).
  */
@@ -316,7 +317,7 @@ export function panelsFigure(
         const [y0, y1] = cellDomain(rows - 1 - Math.floor(k / columns), rows, ygap);
         copy.colorbar = { ...(trace.colorbar as object), x: x1 + 0.01, xanchor: 'left', y: (y0 + y1) / 2, yanchor: 'middle', len: y1 - y0, thickness: 10 };
       }
-      if (options.sharedLegend && trace.showlegend !== false && typeof trace.name === 'string') {
+      if (options.sharedLegend !== false && trace.showlegend !== false && typeof trace.name === 'string') {
         if (named.has(trace.name)) copy.showlegend = false;
         named.add(trace.name);
       }
