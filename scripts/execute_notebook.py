@@ -9,6 +9,10 @@ rewrites it while it trains). A cell that keeps printing or updating its progres
 it needs; a hung one is stopped. A cell known to compute silently for longer may raise its own
 limit in its metadata: {"newton_losses": {"idle_seconds": N}}.
 
+While it runs it prints progress on stdout, at most every NEWTON_LOSSES_PROGRESS_SECONDS (default 30):
+the code cell it is at (k of N) with the time elapsed, and the running cell's own progress line (a
+display updated in place, e.g. the training progress of the run store).
+
 On a failing or stopped cell the partly executed notebook is still written, the cell's source and
 what it printed go to stderr, and the exit status is 1 (2 when the cell was stopped for silence).
 (tslab reports compile errors on stderr only, without an error output, so `nbconvert
@@ -41,13 +45,32 @@ class IdleLimitClient(NotebookClient):
         self.last_cell = None  # index of the last cell started
         self.last_activity = monotonic()
         self.stopped_idle = None  # (cell index, seconds silent, limit, where the limit came from) once stopped
+        self.started = monotonic()
+        self.code_cells = [i for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
+        self.last_report = 0.0  # when a progress line was last printed
+        self.report_seconds = float(os.environ.get("NEWTON_LOSSES_PROGRESS_SECONDS", "30"))
+
+    def report(self, text: str) -> None:
+        """A progress line on stdout (the runner shows it while the notebook runs)."""
+        self.last_report = monotonic()
+        print(f"       {text}", flush=True)
 
     def process_message(self, msg, cell, cell_index):
         self.last_activity = monotonic()
+        # A progress line updated in place (tslab's display updates): passed on every report_seconds.
+        if msg.get("msg_type") in ("update_display_data", "display_data"):
+            data = msg.get("content", {}).get("data", {})
+            text = data.get("text/plain") if len(data) == 1 else None
+            if text and "%" in text and monotonic() - self.last_report >= self.report_seconds:
+                self.report(f"  {text.strip().splitlines()[-1][:160]}")
         return super().process_message(msg, cell, cell_index)
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         self.running_cell = self.last_cell = cell_index
+        if cell.cell_type == "code" and cell_index in self.code_cells:
+            k = self.code_cells.index(cell_index) + 1
+            if monotonic() - self.last_report >= self.report_seconds or k == 1:
+                self.report(f"cell {k} of {len(self.code_cells)}, {monotonic() - self.started:.0f} s elapsed")
         own = cell.get("metadata", {}).get("newton_losses", {}).get("idle_seconds")
         self.cell_idle_seconds = float(own) if own is not None else self.idle_seconds
         self.limit_source = "the cell's metadata" if own is not None else "NEWTON_LOSSES_CELL_IDLE_SECONDS"

@@ -1,7 +1,9 @@
 /**
  * `npm start`: executes every notebook in notebooks/ headlessly with the project's tslab kernel,
- * writes the executed notebook and a standalone HTML page per notebook into reports/, and prints
- * one line per notebook (ok / failed, seconds). Exit status 1 if any notebook failed.
+ * writes the executed notebook and a standalone HTML page per notebook into reports/, prints one
+ * line per notebook (ok / failed, seconds), and keeps reports/index.html, a page linking every
+ * executed notebook with its status and time (see reports-index.ts), whose path it prints at the
+ * end. Exit status 1 if any notebook failed.
  *
  * Usage: tsx scripts/run-notebooks.ts [--preset smoke|quick|paper] [--only <name part>] [--out <dir>] [--retrain]
  * The preset reaches the notebooks through NEWTON_LOSSES_PRESET (default quick). The notebooks load
@@ -23,6 +25,7 @@ import { ACTIVE_RUN_ENV_VAR, readActiveRun, type ActiveRun } from '../src/experi
 import { RESULTS_ENV_VAR } from '../src/experiments/run-store';
 import { parsePreset, PRESET_ENV_VAR } from '../src/runtime/preset';
 import { KERNEL_NAME, ROOT, jupyterProcessEnv, readJupyterEnv } from './jupyter-env';
+import { updateReportsIndex } from './reports-index';
 
 /** Environment variable: seconds a cell may stay silent before it is stopped as hung. */
 export const CELL_IDLE_ENV_VAR = 'NEWTON_LOSSES_CELL_IDLE_SECONDS';
@@ -47,6 +50,8 @@ export interface RunNotebooksOptions {
   cellIdleSeconds?: number;
   /** Results folder for the notebooks (NEWTON_LOSSES_RESULTS); default the kernel's own (data/results/). */
   resultsRoot?: string;
+  /** Show the notebook's progress (cell k of N, elapsed, the running cell's progress line) on stdout while it runs. */
+  showProgress?: boolean;
 }
 
 /** The idle limit from the environment (default 900 s); anything but a positive number is an error. */
@@ -77,7 +82,7 @@ export function runNotebooks(notebooks: string[], options: RunNotebooksOptions):
       const execute = spawnSync(
         python,
         [path.join(__dirname, 'execute_notebook.py'), notebook, options.outDir, KERNEL_NAME, String(idleSeconds), activeRunFile],
-        { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+        { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', options.showProgress ? 'inherit' : 'pipe', 'pipe'] },
       );
       const seconds = (Date.now() - started) / 1000;
       const name = path.relative(ROOT, notebook);
@@ -148,14 +153,28 @@ function main(): void {
   const resultsRoot = values.retrain ? path.join(ROOT, 'data', 'retrained') : undefined;
   if (resultsRoot) console.log(`--retrain: the notebooks train every run again into ${path.relative(ROOT, resultsRoot)}/ (the stored runs in data/results/ stay as they are)`);
   let failed = 0;
-  for (const notebook of notebooks) {
-    const [outcome] = runNotebooks([notebook], { preset: values.preset!, outDir: values.out!, cellIdleSeconds: idleSeconds, resultsRoot });
+  let index = '';
+  for (const [k, notebook] of notebooks.entries()) {
+    console.log(`[${k + 1}/${notebooks.length}] ${path.relative(ROOT, notebook)} …`);
+    const [outcome] = runNotebooks([notebook], { preset: values.preset!, outDir: values.out!, cellIdleSeconds: idleSeconds, resultsRoot, showProgress: true });
     console.log(`${outcome.ok ? 'ok    ' : 'FAILED'} ${outcome.notebook.padEnd(44)} ${outcome.seconds.toFixed(1).padStart(7)} s`);
     if (!outcome.ok) {
       failed++;
       console.log(outcome.error!.replace(/^/gm, '       | '));
     }
+    // Written after every notebook, so the index is there even if the runner is stopped.
+    index = updateReportsIndex(values.out!, [
+      {
+        name: path.basename(notebook, '.ipynb'),
+        ok: outcome.ok,
+        seconds: outcome.seconds,
+        preset: values.preset!,
+        finishedAt: new Date().toISOString(),
+        error: outcome.ok ? undefined : outcome.error!.split('\n').find((line) => /stopped:|Error|failed|died/.test(line))?.trim(),
+      },
+    ]);
   }
+  console.log(`Reports: ${path.resolve(index)}  (open it in a browser: every executed notebook with its status and time)`);
   process.exit(failed ? 1 : 0);
 }
 

@@ -4,6 +4,7 @@
  *   newton-losses <experiment> [--option value …]        one run (e.g. `ranking --relaxation softsort`)
  *   newton-losses <experiment> --grid --seed 0,1,2 …     every combination of comma-separated lists
  *   newton-losses results <experiment> [--by a,b] …      mean ± std over seeds of finished runs
+ *   newton-losses plot <experiment> --metric m --out f.html   curves of stored runs, mean ± std over seeds
  *   newton-losses <experiment> --help                    every option with its default per preset
  *
  * Ctrl-C (SIGINT) or SIGTERM during training stops at the next step boundary with a checkpoint
@@ -15,6 +16,8 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend, describeBackend, BACKEND_CHOICES, PRESET_ENV_VAR } from './runtime/index';
+import { bandFigure } from './viz/figures';
+import { writeFigureHtml } from './viz/notebook';
 import {
   getExperiment,
   listExperiments,
@@ -24,6 +27,8 @@ import {
   runGrid,
   runId,
   loadResults,
+  loadRunLogs,
+  curvesOverRuns,
   summarizeResults,
   formatSummary,
   formatTable,
@@ -57,6 +62,7 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
       return 0;
     }
     if (command === 'results') return await resultsCommand(rest, io);
+    if (command === 'plot') return await plotCommand(rest, io);
     return await experimentCommand(getExperiment(command), rest, io);
   } catch (error) {
     io.stderr.write(`newton-losses: ${(error as Error).message}\n`);
@@ -71,6 +77,7 @@ function generalHelp(): string {
     'Commands:',
     ...listExperiments().map((name) => `  ${name.padEnd(16)}${getExperiment(name).description} (--grid for sweeps)`),
     `  ${'results'.padEnd(16)}mean ± std over seeds of the finished runs of an experiment`,
+    `  ${'plot'.padEnd(16)}curves of stored runs (mean ± std over seeds) into a standalone HTML file`,
     '',
     'Run `newton-losses <command> --help` for its options.',
     '',
@@ -169,7 +176,12 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
     });
     const rows = outcomes
       .filter((outcome) => outcome.result)
-      .map((outcome) => ({ ...pick(outcome.config, experiment.groupBy), seed: outcome.config.seed, ...pick(outcome.result!, [...experiment.reportMetrics, 'best_step', 'wall_s']) }));
+      .map((outcome) => ({
+        ...pick(outcome.config, experiment.groupBy),
+        seed: outcome.config.seed,
+        ...Object.fromEntries(experiment.reportMetrics.map((metric) => [`${metric} %`, (100 * Number(outcome.result![metric])).toFixed(2)])),
+        ...pick(outcome.result!, ['best_step', 'wall_s']),
+      }));
     if (rows.length) io.stdout.write(`${formatTable(rows as Record<string, ConfigValue>[])}\n`);
     for (const failure of failures) io.stderr.write(`failed: ${runId(experiment, failure.config)}: ${failure.error.message}\n`);
     for (const run of held) io.stderr.write(`not run: ${run.error.message}\n`);
@@ -262,7 +274,7 @@ async function resultsCommand(argv: readonly string[], io: Io): Promise<number> 
       [
         'Usage: newton-losses results <experiment> [options]',
         '',
-        'Mean ± std over seeds (sample std) of the finished runs, in % for accuracies.',
+        'Mean ± std over seeds (sample std) of the finished runs; report metrics (accuracies) in %, as in the run table.',
         '',
         '  --by <a,b,…>          group keys [default: every config field except the seed; the table shows',
         '                        the experiment\'s usual ones and every other field that differs between groups]',
@@ -279,18 +291,11 @@ async function resultsCommand(argv: readonly string[], io: Io): Promise<number> 
   const experiment = getExperiment(positionals[0]);
   const explicitBy = values.by ? String(values.by).split(',') : null;
   const metrics = values.metrics ? String(values.metrics).split(',') : [...experiment.reportMetrics];
-  const where: Record<string, ConfigValue[]> = {};
-  for (const clause of (values.where as string[] | undefined) ?? []) {
-    const match = /^([^=]+)=(.+)$/.exec(clause);
-    if (!match) throw new Error(`--where must look like key=value or key=v1|v2, got '${clause}'`);
-    const spec = experiment.options.find((option) => option.name === match[1]);
-    if (!spec) throw new Error(`--where: unknown option '${match[1]}' of ${experiment.name}`);
-    where[spec.name] = match[2].split('|').map((part) => parseOptionValue(experiment.name, spec, part, `where ${spec.name}=`));
-  }
+  const where = parseWhere(experiment, values.where as string[] | undefined);
   const resultsRoot = resultsDirectory(values['results-dir']);
   const rows = loadResults(experiment.name, { resultsRoot, where, onWarning: (message) => io.stderr.write(`warning: ${message}\n`) });
   if (rows.length === 0) {
-    io.stderr.write(`no finished ${experiment.name} runs under ${resultsRoot}\n`);
+    io.stderr.write(`${noRunsMessage(experiment.name, resultsRoot, where)}\n`);
     return 1;
   }
   // Runs are grouped by every config field except the seed, so runs that differ in anything else
@@ -307,10 +312,102 @@ async function resultsCommand(argv: readonly string[], io: Io): Promise<number> 
   }
   const table = formatSummary(summary, metrics).map((row, i) => {
     const { wall_s: _wall, ...rest } = row;
-    return { ...rest, 'wall s/run': Math.round(Number(summary[i].wall_s_mean)) };
+    const renamed = Object.fromEntries(Object.entries(rest).map(([key, value]) => [metrics.includes(key) ? `${key} %` : key, value]));
+    return { ...renamed, 'wall s/run': Math.round(Number(summary[i].wall_s_mean)) };
   });
   io.stdout.write(`${formatTable(table)}\n`);
   return 0;
+}
+
+async function plotCommand(argv: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseStrict('plot', argv, {
+    metric: { type: 'string' },
+    x: { type: 'string' },
+    log: { type: 'string' },
+    by: { type: 'string' },
+    where: { type: 'string', multiple: true },
+    every: { type: 'string' },
+    'results-dir': { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, true);
+  if (values.help || positionals.length === 0) {
+    io.stdout.write(
+      [
+        'Usage: newton-losses plot <experiment> --metric <column> --out <file.html> [options]',
+        '',
+        'Curves of the stored runs: one per group of runs (grouped as in `results`), the mean over the',
+        'seeds with a band of ± one standard deviation, in a standalone HTML page (plotly inlined: it',
+        'opens offline). Bands of a metric whose values all lie in [0, 1] are clipped to it.',
+        '',
+        '  --metric <column>     the column to plot, e.g. test_exact (eval log) or loss (train log)',
+        '  --out <file.html>     where to write the page',
+        '  --x <column>          x axis [default: step]',
+        '  --log eval|train      which log of the runs [default: eval]',
+        '  --by <a,b,…>          group keys [default: the experiment\'s, as in `results`]',
+        '  --where <key=v1|v2>   keep runs whose config matches (repeatable)',
+        '  --every <n>           average each run over bins of n on the x axis (noisy train logs)',
+        `  --results-dir <path>  [default: ${DEFAULT_RESULTS_ROOT}]`,
+        '',
+      ].join('\n'),
+    );
+    return positionals.length === 0 && !values.help ? 2 : 0;
+  }
+  if (positionals.length > 1) throw new Error(`plot: one experiment expected, got ${positionals.join(' ')}`);
+  const experiment = getExperiment(positionals[0]);
+  const metric = values.metric as string | undefined;
+  const out = values.out as string | undefined;
+  if (!metric) throw new Error('plot: --metric <column> is required (e.g. one of ' + experiment.reportMetrics.join(', ') + ')');
+  if (!out) throw new Error('plot: --out <file.html> is required');
+  const log = (values.log ?? 'eval') as string;
+  if (log !== 'eval' && log !== 'train') throw new Error(`plot: --log must be eval or train, got '${log}'`);
+  const x = (values.x as string | undefined) ?? 'step';
+  const every = values.every === undefined ? undefined : Number(values.every);
+  if (every !== undefined && !(every > 0)) throw new Error(`plot: --every must be a number > 0, got '${values.every}'`);
+  const by = values.by ? String(values.by).split(',') : [...experiment.groupBy];
+  const where = parseWhere(experiment, values.where as string[] | undefined);
+  const resultsRoot = resultsDirectory(values['results-dir']);
+  const rows = loadRunLogs(experiment.name, log, { resultsRoot, where });
+  if (rows.length === 0) {
+    io.stderr.write(`${noRunsMessage(experiment.name, resultsRoot, where).replace('finished', 'stored')}\n`);
+    return 1;
+  }
+  if (!(metric in rows[0])) throw new Error(`plot: the ${log} log has no column '${metric}' (columns: ${Object.keys(rows[0]).filter((k) => !by.includes(k)).join(', ')})`);
+  const curves = curvesOverRuns(rows, { x, y: metric, by, every });
+  // Name curves by the keys that differ between them; the keys they share go into the title.
+  const varying = by.filter((key) => new Set(curves.map((c) => JSON.stringify(c.group[key]))).size > 1);
+  const shared = by.filter((key) => !varying.includes(key)).map((key) => `${key}=${curves[0].group[key]}`);
+  const named = curves.map((c) => ({ ...c, name: varying.length ? varying.map((key) => `${key}=${c.group[key]}`).join(', ') : metric }));
+  const values01 = rows.map((row) => Number(row[metric])).filter(Number.isFinite);
+  const bounded = values01.length > 0 && values01.every((v) => v >= 0 && v <= 1);
+  const runs = curves.reduce((sum, c) => sum + c.runs, 0);
+  const title = `${experiment.name}: ${metric}, mean ± std over seeds (${runs} runs)${shared.length ? `<br><sub>${shared.join(', ')}</sub>` : ''}`;
+  const figure = bandFigure(named, { title, xTitle: x, yTitle: metric, bounds: bounded ? [0, 1] : undefined, height: 520 });
+  writeFigureHtml(out, [figure], `${experiment.name}: ${metric}`);
+  io.stderr.write(`${curves.length} curve${curves.length === 1 ? '' : 's'} from ${runs} run${runs === 1 ? '' : 's'} written to ${path.resolve(out)}\n`);
+  return 0;
+}
+
+/** `--where key=v1|v2` clauses as a filter for `loadResults` / `loadRunLogs`. */
+function parseWhere(experiment: Experiment, clauses: string[] | undefined): Record<string, ConfigValue[]> {
+  const where: Record<string, ConfigValue[]> = {};
+  for (const clause of clauses ?? []) {
+    const match = /^([^=]+)=(.+)$/.exec(clause);
+    if (!match) throw new Error(`--where must look like key=value or key=v1|v2, got '${clause}'`);
+    const spec = experiment.options.find((option) => option.name === match[1]);
+    if (!spec) throw new Error(`--where: unknown option '${match[1]}' of ${experiment.name}`);
+    where[spec.name] = match[2].split('|').map((part) => parseOptionValue(experiment.name, spec, part, `where ${spec.name}=`));
+  }
+  return where;
+}
+
+/** Why there is nothing to show: no finished runs at all, or none that match `--where`. */
+function noRunsMessage(experiment: string, resultsRoot: string, where: Record<string, ConfigValue[]>): string {
+  const clauses = Object.entries(where).map(([key, values]) => `${key}=${values.join('|')}`);
+  if (clauses.length === 0) return `no finished ${experiment} runs under ${resultsRoot}`;
+  const all = loadResults(experiment, { resultsRoot }).length;
+  if (all === 0) return `no finished ${experiment} runs under ${resultsRoot} (with or without --where)`;
+  return `no finished ${experiment} run matches --where ${clauses.join(' --where ')} (${all} finished run${all === 1 ? '' : 's'} under ${resultsRoot} do not; drop --where to list them)`;
 }
 
 function parseStrict(

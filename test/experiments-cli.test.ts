@@ -58,7 +58,13 @@ test('cli: a grid runs every combination once, skips finished runs, and `results
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stderr, /newton-losses fake: 4 runs on wasm/);
   assert.match(first.stderr, /run 4\/4 lr0.0316\d*-seed1-[0-9a-f]{8}: test_score=/);
-  assert.match(first.stdout, /lr +seed +test_score +best_step +wall_s/);
+  assert.match(first.stdout, /lr +seed +test_score % +best_step +wall_s/);
+  assert.match(first.stderr, /test_score=-?\d+\.\d\d%/, 'the progress lines give the metric in % as the tables do');
+  assert.equal((first.stderr.match(/100% 24\/24 steps/g) ?? []).length, 1, `the last progress line prints once:\n${first.stderr}`);
+  const runTable = first.stdout.trim().split('\n').slice(2).map((line) => line.trim().split(/ +/));
+  const stored = loadResults('fake', { resultsRoot: root });
+  const shown = runTable.map((cells) => Number(cells[2])).sort((a, b) => a - b);
+  assert.deepEqual(shown, stored.map((r) => Number((100 * Number(r.test_score)).toFixed(2))).sort((a, b) => a - b), 'the run table in %, as `results`');
   const rows = loadResults('fake', { resultsRoot: root });
   assert.deepEqual(rows.map((r) => [r.lr, r.seed]).sort(), [[0.03162277660168379, 0], [0.03162277660168379, 1], [0.1, 0], [0.1, 1]]);
   const again = await cli(args);
@@ -68,12 +74,29 @@ test('cli: a grid runs every combination once, skips finished runs, and `results
   const table = await cli(['results', 'fake', '--results-dir', root, '--metrics', 'test_score']);
   assert.equal(table.code, 0, table.stderr);
   const lines = table.stdout.trim().split('\n');
-  assert.match(lines[0], /lr +runs +test_score +wall s\/run/);
+  assert.match(lines[0], /lr +runs +test_score % +wall s\/run/);
   assert.equal(lines.length, 4);
   assert.ok(lines.slice(2).some((line) => /^ *0.1 +2 +-?\d+\.\d\d ± \d+\.\d\d +\d+$/.test(line)), table.stdout);
   const filtered = await cli(['results', 'fake', '--results-dir', root, '--where', 'lr=0.1', '--csv']);
   assert.match(filtered.stdout, /^lr,runs,test_score_mean,test_score_std,wall_s_mean,wall_s_std\n0.1,2,/);
   assert.match((await cli(['results', 'fake', '--results-dir', path.join(root, 'empty')])).stderr, /no finished fake runs/);
+  const none = await cli(['results', 'fake', '--results-dir', root, '--where', 'lr=0.5']);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /no finished fake run matches --where lr=0.5 \(4 finished runs under .* do not; drop --where to list them\)/);
+
+  const out = path.join(root, 'plots', 'score.html');
+  const plot = await cli(['plot', 'fake', '--metric', 'test_score', '--results-dir', root, '--out', out]);
+  assert.equal(plot.code, 0, plot.stderr);
+  assert.match(plot.stderr, /2 curves from 4 runs written to /);
+  const html = fs.readFileSync(out, 'utf8');
+  assert.doesNotMatch(html, /<script src=/, 'plotly inlined, no CDN');
+  assert.ok(html.length > 1_000_000 && html.includes('Plotly.newPlot'), 'plotly.js in the page');
+  const end = html.indexOf(";Plotly.newPlot('figure-0'");
+  const spec = JSON.parse(html.slice(html.lastIndexOf('{var s=', end) + '{var s='.length, end)) as { data: { name: string; showlegend?: boolean }[]; layout: { xaxis: { title: { text: string } } } };
+  assert.deepEqual(spec.data.filter((t) => t.showlegend !== false).map((t) => t.name).sort(), ['lr=0.03162277660168379', 'lr=0.1']);
+  assert.equal(spec.layout.xaxis.title.text, 'step');
+  assert.match((await cli(['plot', 'fake', '--metric', 'nope', '--results-dir', root, '--out', out])).stderr, /the eval log has no column 'nope'/);
+  assert.match((await cli(['plot', 'fake', '--metric', 'test_score', '--results-dir', root])).stderr, /--out <file.html> is required/);
   assert.match((await cli(['results', 'fake', '--where', 'width=3'])).stderr, /--where: unknown option 'width' of fake/);
 });
 

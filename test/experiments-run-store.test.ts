@@ -204,7 +204,7 @@ test('results: load finished runs, logs, mean ± std per group, tables and a dan
   }
   const text = formatSummary(summary, ['test_score'], { scale: 1, digits: 3 });
   assert.match(String(text[0].test_score), /^-?\d+\.\d{3} ± \d+\.\d{3}$/);
-  assert.match(formatTable(text), /^ *lr  runs  test_score\n/);
+  assert.match(formatTable(text), /^ *lr  runs +test_score\n/);
   assert.equal(loadResults('fake', { resultsRoot: root, where: { lr: 0.1, seed: [0, 2] } }).length, 2);
   const evals = loadRunLogs('fake', 'eval', { resultsRoot: root, where: { lr: 0.05 } });
   assert.equal(evals.length, 3 * 3);
@@ -292,8 +292,15 @@ test('Progress: in-place line on a TTY, periodic lines otherwise, ETA from the r
   plain.advance(1); // within 5 s of the first line: not printed
   clock = 17;
   plain.advance(1);
+  plain.finish(); // the bar already shows the final state: not printed again
+  assert.equal(lines.split('\n').filter(Boolean).length, 2);
+  plain.advance(8);
+  plain.message('run 1/1: done');
   plain.finish();
-  assert.equal(lines.split('\n').filter(Boolean).length, 3);
+  const tail = lines.split('\n').filter(Boolean).slice(-2);
+  assert.equal(tail[0], 'run 1/1: done');
+  assert.match(tail[1], /100% 10\/10 steps/);
+  assert.equal(lines.split('\n').filter((line) => /100%/.test(line)).length, 1, 'the last progress line prints once');
   assert.equal(formatDuration(7384), '2h03m');
   assert.equal(formatDuration(245), '4m05s');
 });

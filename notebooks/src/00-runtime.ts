@@ -116,10 +116,10 @@ const size = nb.preset === 'smoke' ? 25 : 80;
 const axisA = Array.from({ length: size }, (_, i) => -1.6 + (2.8 * i) / (size - 1));
 const axisB = Array.from({ length: size }, (_, i) => -0.6 + (2.4 * i) / (size - 1));
 const z = axisB.map((b) => axisA.map((a) => Math.log1p((1 - a) ** 2 + 5 * (b - a * a) ** 2)));
-const surface = nl.contourFigure(axisA, axisB, z, { title: 'log(1 + f): gradient descent vs regularised Newton', xTitle: 'a', yTitle: 'b', height: 480 });
+const surface = nl.contourFigure(axisA, axisB, z, { title: 'log(1 + f): gradient descent vs regularised Newton', xTitle: 'a', yTitle: 'b', zTitle: 'log(1 + f)', height: 480 });
 surface.data.push(
-  { type: 'scatter', mode: 'lines+markers', name: `gradient descent (lr 0.04), ${steps} steps`, x: gdPath.map((p) => p[0]), y: gdPath.map((p) => p[1]), line: { color: 'white' } },
-  { type: 'scatter', mode: 'lines+markers', name: `Newton, λ = ${lambda}, ${steps} steps`, x: newtonPath.map((p) => p[0]), y: newtonPath.map((p) => p[1]), line: { color: '#d62728' } },
+  { type: 'scatter', mode: 'lines+markers', name: `gradient descent (lr 0.04), ${steps} steps`, x: gdPath.map((p) => p[0]), y: gdPath.map((p) => p[1]), line: { color: '#9ecae1', width: 2.5 }, marker: { color: nl.VARIANT_COLORS.baseline, size: 9, line: { color: 'white', width: 2 } } },
+  { type: 'scatter', mode: 'lines+markers', name: `Newton, λ = ${lambda}, ${steps} steps`, x: newtonPath.map((p) => p[0]), y: newtonPath.map((p) => p[1]), line: { color: nl.VARIANT_COLORS.hessian, width: 2 }, marker: { color: nl.VARIANT_COLORS.hessian, size: 9, symbol: 'square', line: { color: 'white', width: 2 } } },
 );
 nl.show(surface);
 nl.table([
@@ -128,6 +128,6 @@ nl.table([
 ]);
 
 // %% [markdown]
-// What to see: after the same number of steps the white gradient-descent path is still on the
+// What to see: after the same number of steps the blue gradient-descent path is still on the
 // valley wall or creeping along its floor, while the Newton path has reached the minimum at (1, 1).
 // The λ term keeps the step finite where the Hessian is indefinite (upper left of the plot).

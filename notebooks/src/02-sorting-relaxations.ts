@@ -26,14 +26,6 @@ const nb = await nl.setupNotebook();
 const smoke = nb.preset === 'smoke';
 /** Rows of a [B, n, n] tensor's sample b as nested arrays. */
 const matrixOf = (p: tf.Tensor3D, b = 0): number[][] => (p.arraySync() as number[][][])[b];
-/** Panels of line plots with the same series: one legend entry per series (colours already match). */
-const sharedLegend = (figure: nl.Figure, seriesPerPanel: number): nl.Figure => {
-  figure.data.forEach((trace, k) => {
-    if (k >= seriesPerPanel) trace.showlegend = false;
-  });
-  figure.layout.margin = { l: 60, r: 20, t: 130, b: 50 }; // room for the legend above the panel titles
-  return figure;
-};
 
 // %% [markdown]
 // ## The comparator sigmoids
@@ -52,13 +44,13 @@ const sigmoidCurves = nl.COMPARATOR_SIGMOIDS.map((sigmoid) => {
   tf.dispose([twoScores, permutation, sorted]);
   return { sigmoid: sigmoid, values: values };
 });
-nl.show(sharedLegend(nl.panelsFigure([
-  { title: 'σ(u), steepness 10', figure: nl.lineFigure(sigmoidCurves.map((c) => ({ name: c.sigmoid, x: us, y: c.values })), { xTitle: 'u = x_hi − x_lo' }) },
+nl.show(nl.panelsFigure([
+  { title: 'σ(u), steepness 10', figure: nl.lineFigure(sigmoidCurves.map((c) => ({ name: c.sigmoid, x: us, y: c.values })), { xTitle: 'u = x_hi − x_lo', yTitle: 'σ(u)' }) },
   {
     title: 'tail σ(−|u|) on a log scale',
-    figure: nl.lineFigure(sigmoidCurves.map((c) => ({ name: c.sigmoid, x: us.filter((u) => u < 0), y: c.values.filter((_, k) => us[k] < 0) })), { xTitle: 'u', logY: true }),
+    figure: nl.lineFigure(sigmoidCurves.map((c) => ({ name: c.sigmoid, x: us.filter((u) => u < 0), y: c.values.filter((_, k) => us[k] < 0) })), { xTitle: 'u', yTitle: 'σ(u)', logY: true }),
   },
-], { height: 400, title: 'the six comparator sigmoids of sortingNetwork' }), nl.COMPARATOR_SIGMOIDS.length));
+], { height: 400, title: 'the six comparator sigmoids of sortingNetwork', sharedLegend: true }));
 
 // %% [markdown]
 // What to see: all six rise from 0 to 1 with slope ~steepness at u = 0, but their tails differ by
@@ -87,11 +79,11 @@ const matrices = settings.map((s) => {
   return { label: s.label, rows: rows };
 });
 const heatmap = (rows: number[][]): nl.Figure => {
-  const figure = nl.heatmapFigure(rows, { zmin: 0, zmax: 1, colorscale: 'Blues' });
+  const figure = nl.heatmapFigure(rows, { zmin: 0, zmax: 1, colorscale: 'Blues', xTitle: 'position j', yTitle: 'input i', zTitle: 'P[i][j]' });
   figure.data[0].reversescale = true;
   return figure;
 };
-nl.show(nl.panelsFigure([{ title: 'hard permutation', figure: heatmap(matrixOf(hard)) }], { height: 300, width: 360, title: 'the target: input i at its ascending position' }));
+nl.show(nl.panelsFigure([{ title: 'hard permutation', figure: heatmap(matrixOf(hard)) }], { height: 320, width: 520, title: 'the target: input i at its ascending position' }));
 nl.show(nl.panelsFigure(matrices.map((m) => ({ title: m.label, figure: heatmap(m.rows) })), { columns: 3, height: 1150, title: 'P[i][j] for x = [0.9, −0.2, 0.35, −1.0, 0.1]' }));
 const deviation = (rows: number[][], byColumn: boolean): number =>
   Math.max(...rows.map((_, a) => Math.abs(rows.reduce((sum, row, b) => sum + (byColumn ? row[a] : rows[a][b]), 0) - 1)));
@@ -152,17 +144,16 @@ const sweepResults = sweepMethods.map((m) => {
 const peak = (values: number[]): number => Math.max(1e-30, ...values.map(Math.abs));
 const typical = (values: number[]): number => Math.max(1e-30, values.map(Math.abs).sort((a, b) => a - b)[Math.floor(0.9 * (values.length - 1))]);
 const normalised = (values: number[]): number[] => values.map((v) => v / typical(values));
-nl.show(sharedLegend(nl.panelsFigure(sweepResults.map((r) => {
+nl.show(nl.panelsFigure(sweepResults.map((r) => {
   const figure = nl.lineFigure([
     { name: 'loss (scaled)', x: sweep, y: normalised(r.loss), dash: 'dot' },
     { name: 'gradient ∂l/∂x₂', x: sweep, y: normalised(r.gradient) },
     { name: 'NL-Fisher', x: sweep, y: normalised(r.fisher) },
     { name: 'NL-Hessian', x: sweep, y: normalised(r.hessian) },
     { name: 'NL-Hessian, clipped', x: sweep, y: normalised(r.hessianClipped), dash: 'dash' },
-  ], { xTitle: 'x₂' });
-  figure.layout.yaxis = { range: [-1.5, 1.5] };
+  ], { xTitle: 'x₂', yTitle: 'x₂ component (typical = 1)', yRange: [-1.5, 1.5] });
   return { title: r.label, figure: figure };
-}), { columns: 2, height: 800, title: `x₂ component of the update, each curve in units of its typical magnitude (λ = ${lambda})` }), 5));
+}), { columns: 2, height: 800, title: `x₂ component of the update, each curve in units of its typical magnitude (λ = ${lambda})`, sharedLegend: true }));
 nl.table(sweepResults.map((r) => ({
   relaxation: r.label,
   'gradient: typical | peak': `${typical(r.gradient).toPrecision(3)} | ${peak(r.gradient).toPrecision(3)}`,
@@ -227,8 +218,8 @@ for (const m of landscapeMethods) {
   const rowsOf = (f: (a: number, b: number) => number): number[][] => grid.map((b) => grid.map((a) => f(a, b)));
   const marked = (figure: nl.Figure): nl.Figure => {
     figure.data[0].showscale = false; // each panel has its own scale: read the shapes
-    figure.layout.xaxis = { range: [grid[0], grid[grid.length - 1]] };
-    figure.layout.yaxis = { range: [grid[0], grid[grid.length - 1]] };
+    Object.assign(figure.layout.xaxis as object, { range: [grid[0], grid[grid.length - 1]], title: { text: 'x₀' } });
+    Object.assign(figure.layout.yaxis as object, { range: [grid[0], grid[grid.length - 1]], title: { text: 'x₁' } });
     figure.data.push({ type: 'scatter', mode: 'lines+markers', x: [start[0], z[0]], y: [start[1], z[1]], showlegend: false, marker: { color: ['white', 'red'], size: 9, line: { color: 'black', width: 1 } }, line: { color: 'black', dash: 'dot' } });
     return figure;
   };
@@ -309,7 +300,7 @@ for (const n of smoke ? [5] : [5, 10]) {
   eigenPanels.push({ title: `n = ${n}`, figure: nl.lineFigure(series, { xTitle: 'eigenvalue index (ascending)', yTitle: 'eigenvalue of H̄' }) });
   tf.dispose([batchScores, batchTargets]);
 }
-nl.show(sharedLegend(nl.panelsFigure(eigenPanels, { height: 420, title: `eigenvalues of the batch-mean Hessian, ${eigenBatch} random samples` }), sweepMethods.length));
+nl.show(nl.panelsFigure(eigenPanels, { height: 420, title: `eigenvalues of the batch-mean Hessian, ${eigenBatch} random samples`, sharedLegend: true }));
 nl.table(eigenRows, 'the zero eigenvalue belongs to the all-ones direction');
 const indefinite = eigenRows.filter((row) => (row['smallest eigenvalue'] as number) < -1e-4);
 nl.markdown(indefinite.length === 0

@@ -36,7 +36,7 @@ const rng = new nl.Rng(2024);
 const maps = nl.generateTerrainMaps(N, 7, { split: 'test' });
 /** Heatmap of values in [0, 1]: white = 0, dark blue = 1. */
 const probabilityMap = (values: ArrayLike<number>): nl.Figure => {
-  const figure = nl.heatmapFigure(rowsOf(values), { zmin: 0, zmax: 1, colorscale: 'Blues' });
+  const figure = nl.heatmapFigure(rowsOf(values), { zmin: 0, zmax: 1, colorscale: 'Blues', zTitle: 'on the path' });
   figure.data[0].reversescale = true;
   return figure;
 };
@@ -54,7 +54,7 @@ const image = Array.from({ length: side }, (_, r) => Array.from({ length: side }
   const at = (r * side + c) * 3;
   return [maps.maps[at], maps.maps[at + 1], maps.maps[at + 2]];
 }));
-const weightsMap = nl.heatmapFigure(rowsOf(maps.weights), { colorscale: 'YlOrBr' });
+const weightsMap = nl.heatmapFigure(rowsOf(maps.weights), { colorscale: 'YlOrBr', zTitle: 'cost' });
 weightsMap.data.push(pathTrace(maps.paths));
 nl.show(nl.panelsFigure([
   { title: 'terrain map (96 × 96 px)', figure: { data: [{ type: 'image', z: image }], layout: { yaxis: { autorange: 'reversed' } } } },
@@ -228,7 +228,7 @@ const scaled = (values: ArrayLike<number>): number[][] => {
   return rowsOf(Array.from({ length: M }, (_, j) => values[j] / peak));
 };
 const gradientPanel = (title: string, values: ArrayLike<number>) => {
-  const figure = nl.heatmapFigure(scaled(values), { colorscale: 'RdBu', zmin: -1, zmax: 1 });
+  const figure = nl.heatmapFigure(scaled(values), { colorscale: 'RdBu', zmin: -1, zmax: 1, zTitle: 'share of peak' });
   figure.data.push(pathTrace(maps.paths));
   return { title, figure };
 };

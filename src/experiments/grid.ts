@@ -130,6 +130,7 @@ export async function runGrid<C extends RunConfig>(experiment: Experiment<C>, co
 
 function summarize<C extends RunConfig>(experiment: Experiment<C>, outcome: RunOutcome<C>): string {
   const result = outcome.result ?? {};
-  const metrics = experiment.reportMetrics.map((metric) => `${metric}=${Number(result[metric]).toFixed(4)}`);
+  // In %, as in the run table and `results`.
+  const metrics = experiment.reportMetrics.map((metric) => `${metric}=${(100 * Number(result[metric])).toFixed(2)}%`);
   return `${metrics.join(' ')} (best step ${result.best_step}, ${Number(result.wall_s).toFixed(0)} s)`;
 }

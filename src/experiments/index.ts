@@ -49,4 +49,4 @@ export {
   digitRankingComparisons,
 } from './digit-ranking-study';
 export type { DigitRankingStudy, DigitRankingComparison } from './digit-ranking-study';
-export { PAPER_RANKING_EXACT_MATCH } from './paper-results';
+export { PAPER_RANKING_EXACT_MATCH, paperShortestPathNote } from './paper-results';

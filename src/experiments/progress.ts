@@ -26,6 +26,8 @@ export class Progress {
   private timedDone = 0;
   private note = '';
   private lastDraw = -Infinity;
+  /** The state changed since the bar was last drawn. */
+  private changed = true;
   private readonly start: number;
   private readonly mode: Exclude<ProgressMode, 'auto'>;
   private readonly stream: NonNullable<ProgressOptions['stream']>;
@@ -44,17 +46,20 @@ export class Progress {
   advance(units = 1): void {
     this.done += units;
     this.timedDone += units;
+    this.changed = true;
     this.draw(false);
   }
 
   /** Records `units` found already done (finished runs, resumed checkpoints): no effect on the rate. */
   skip(units: number): void {
     this.done += units;
+    this.changed = true;
     this.draw(false);
   }
 
   /** Sets the text after the bar (e.g. the current run's id). */
   setNote(note: string): void {
+    this.changed = this.changed || note !== this.note;
     this.note = note;
     this.draw(false);
   }
@@ -66,9 +71,12 @@ export class Progress {
     this.draw(true);
   }
 
-  /** Draws the final state and ends the line. */
+  /**
+   * Draws the final state, unless the bar already shows it (a message just redrew it), and ends the
+   * line: the last progress line prints once, before whatever the caller prints next.
+   */
   finish(): void {
-    this.draw(true);
+    if (this.changed || this.lastDraw === -Infinity) this.draw(true);
     if (this.mode === 'tty') this.stream.write('\n');
   }
 
@@ -91,6 +99,7 @@ export class Progress {
     const interval = this.mode === 'tty' ? 0.1 : this.options.intervalSeconds ?? 30;
     if (!force && now - this.lastDraw < interval) return;
     this.lastDraw = now;
+    this.changed = false;
     this.stream.write(this.mode === 'tty' ? `\r\x1b[K${this.line()}` : `${this.line()}\n`);
   }
 }

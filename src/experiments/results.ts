@@ -193,13 +193,15 @@ export function formatSummary(summary: readonly SummaryRow[], metrics: readonly 
   });
 }
 
-/** Rows as a plain-text table with aligned columns (numbers right-aligned). */
+/** Rows as a plain-text table with aligned columns (numbers, and texts such as `6.25 ± 0.50`, right-aligned). */
 export function formatTable(rows: readonly Record<string, CsvValue>[], columns: readonly string[] = rows.length ? Object.keys(rows[0]) : []): string {
   const cell = (value: CsvValue | undefined): string =>
     value === undefined ? '' : typeof value === 'number' && !Number.isInteger(value) ? String(Number(value.toPrecision(4))) : String(value);
   const body = rows.map((row) => columns.map((column) => cell(row[column])));
   const widths = columns.map((column, i) => Math.max(column.length, ...body.map((line) => line[i].length)));
-  const numeric = columns.map((column) => rows.length > 0 && rows.every((row) => typeof row[column] === 'number'));
+  const looksNumeric = (value: CsvValue | undefined): boolean =>
+    typeof value === 'number' || (typeof value === 'string' && /^-?\d+(\.\d+)?( ± \d+(\.\d+)?)?$/.test(value));
+  const numeric = columns.map((column) => rows.length > 0 && rows.every((row) => looksNumeric(row[column])));
   const format = (line: readonly string[]): string =>
     line.map((text, i) => (numeric[i] ? text.padStart(widths[i]) : text.padEnd(widths[i]))).join('  ').trimEnd();
   return [format(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(format)].join('\n');

@@ -6,9 +6,10 @@
  * an in-place progress line. Outside a tslab kernel they fall back to plain text on stdout.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { initBackend, describeBackend, type BackendInfo } from '../runtime/backend';
 import { presetFromEnvironment, type Preset } from '../runtime/preset';
-import type { Figure } from './figures';
+import { finishLayout, type Figure } from './figures';
 
 interface TslabDisplay {
   html(s: string): void;
@@ -46,21 +47,77 @@ export async function setupNotebook(preferredBackend?: string): Promise<Notebook
   return { backend, preset };
 }
 
-/** Draws a plotly figure (after `setupNotebook`); outside a kernel prints a one-line summary. */
-export function show(figure: Figure): void {
+/** The plotly config of every drawn figure: the mode bar only while the pointer is over the figure. */
+const PLOT_CONFIG = { responsive: true, displaylogo: false, displayModeBar: 'hover' };
+
+/** Environment variable: a folder where `show()` outside a kernel writes each figure as an HTML file. */
+export const FIGURES_DIR_ENV_VAR = 'NEWTON_LOSSES_FIGURES_DIR';
+
+/**
+ * Draws a plotly figure (after `setupNotebook`). Outside a kernel it prints a one-line summary, and
+ * writes the figure as a standalone HTML page (plotly inlined) to `options.file`, or into the folder
+ * `NEWTON_LOSSES_FIGURES_DIR` when that is set.
+ */
+export function show(figure: Figure, options: { file?: string } = {}): void {
   const tslab = kernelDisplay();
+  const title = figureTitle(figure);
   if (!tslab) {
-    const title = (figure.layout.title as { text?: string } | undefined)?.text ?? 'untitled';
-    console.log(`[figure: ${title}; ${figure.data.length} trace(s)]`);
+    const dir = process.env[FIGURES_DIR_ENV_VAR];
+    const file = options.file ?? (dir ? path.join(dir, `figure-${String(++figureCounter).padStart(3, '0')}-${slug(title)}.html`) : undefined);
+    if (file) writeFigureHtml(file, [figure], title);
+    console.log(`[figure: ${title}; ${figure.data.length} trace(s)${file ? `; written to ${file}` : ''}]`);
     return;
   }
+  if (options.file) writeFigureHtml(options.file, [figure], title);
   const id = `nl-figure-${Date.now().toString(36)}-${figureCounter++}`;
-  const spec = JSON.stringify({ data: figure.data, layout: figure.layout, config: { responsive: true, displaylogo: false } }, finiteOrNull);
+  // The placeholder text shows where scripts do not run (an untrusted notebook reopened in Jupyter);
+  // drawing replaces it.
+  const placeholder =
+    `<p style="color:#666;font:13px sans-serif">[plotly figure: ${escapeHtml(title)}, ${figure.data.length} trace(s). ` +
+    'It is drawn by JavaScript: trust the notebook (File → Trust Notebook) and rerun the cell, or open its HTML report.]</p>';
   tslab.display.html(
-    `<div id="${id}" style="width:100%;min-height:${Number(figure.layout.height ?? 420)}px"></div>` +
-      `<script>(function(){var s=${escapeScript(spec)};` +
-      `function draw(){if(window.Plotly){window.Plotly.newPlot('${id}',s.data,s.layout,s.config);}else{setTimeout(draw,50);}}draw();})();</script>`,
+    `<div id="${id}" style="width:100%;min-height:${Number(figure.layout.height ?? 420)}px">${placeholder}</div>` +
+      `<script>(function(){var s=${escapeScript(plotSpec(figure))};` +
+      `function draw(){if(window.Plotly){var el=document.getElementById('${id}');el.innerHTML='';window.Plotly.newPlot(el,s.data,s.layout,s.config);}else{setTimeout(draw,50);}}draw();})();</script>`,
   );
+}
+
+/** A standalone HTML page drawing `figures` one below the other, plotly.js inlined (works offline). */
+export function figureHtml(figures: Figure[], title = 'figures'): string {
+  const bundle = fs.readFileSync(require.resolve('plotly.js-dist-min'), 'utf8');
+  const divs = figures
+    .map((figure, k) => `<div id="figure-${k}" style="width:100%;min-height:${Number(figure.layout.height ?? 420)}px"></div>\n` +
+      `<script>(function(){var s=${escapeScript(plotSpec(figure))};Plotly.newPlot('figure-${k}',s.data,s.layout,s.config);})();</script>`)
+    .join('\n');
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<title>${escapeHtml(title)}</title>`,
+    '<style>body{font-family:sans-serif;max-width:1100px;margin:1em auto;padding:0 1em}</style>',
+    `<script>${escapeScript(bundle)}</script>`,
+    '</head><body>',
+    divs,
+    '</body></html>',
+    '',
+  ].join('\n');
+}
+
+/** Writes `figureHtml(figures, title)` to `file` (its folder is created). */
+export function writeFigureHtml(file: string, figures: Figure[], title = 'figures'): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, figureHtml(figures, title));
+}
+
+function plotSpec(figure: Figure): string {
+  return JSON.stringify({ data: figure.data, layout: finishLayout(figure.layout), config: PLOT_CONFIG }, finiteOrNull);
+}
+
+function figureTitle(figure: Figure): string {
+  return (figure.layout.title as { text?: string } | undefined)?.text ?? 'untitled';
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'figure';
 }
 
 /** A table from rows of objects (columns: the keys of the first row) or a danfo DataFrame. */
