@@ -355,7 +355,7 @@ const lossSteps = Array.from({ length: Math.ceil(steps / lossWindow) }, (_, k) =
 const evalSteps = Array.from({ length: Math.floor((steps - 1) / evalEvery) + 2 }, (_, k) => Math.min(k * evalEvery, steps));
 nl.show(sharedLegend(nl.panelsFigure([
   { title: `training loss L (mean over ${lossWindow}-step windows)`, figure: nl.bandFigure(bands((r) => windowed(r.losses, lossWindow), lossSteps), { xTitle: 'step', yTitle: 'ranking loss' }) },
-  { title: 'test exact match', figure: nl.bandFigure(bands((r) => r.exact, evalSteps), { xTitle: 'step', yTitle: 'share of sets ranked right' }) },
+  { title: 'test exact match', figure: nl.bandFigure(bands((r) => r.exact, evalSteps), { xTitle: 'step', yTitle: 'share of sets ranked right', bounds: [0, 1] }) },
 ], { height: 420, title: `linear scorer, NeuralSort, n = ${setSize}: mean ± std over ${seeds.length} seeds` }), 2 * curveMethods.length));
 
 const oracle = seeds.map((seed) => {

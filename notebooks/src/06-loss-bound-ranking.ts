@@ -141,7 +141,7 @@ nl.show(nl.panelsFigure(study.relaxations.map((relaxation) => {
   const series = ['baseline', 'hessian', 'fisher'].map((variant) => summary.filter((r) => r.variant === variant).sort((a, b) => Number(a.n) - Number(b.n)))
     .filter((rows) => rows.length > 0)
     .map((rows) => ({ name: String(rows[0].variant), x: rows.map((r) => Number(r.n)), mean: rows.map((r) => Number(r.test_exact_mean)), spread: rows.map((r) => Number(r.test_exact_std) || 0) }));
-  return { title: relaxation, figure: nl.bandFigure(series, { xTitle: 'n', yTitle: 'test exact match' }) };
+  return { title: relaxation, figure: nl.bandFigure(series, { xTitle: 'n', yTitle: 'test exact match', bounds: [0, 1] }) };
 }), { columns: 2, height: 620, title: `Test exact match against n (${study.preset})` }));
 
 // %% [markdown]
@@ -155,7 +155,7 @@ const curves = nl.loadRunLogs('digit-ranking', 'eval', { resultsRoot: resultsRoo
 nl.show(nl.panelsFigure(study.relaxations.map((relaxation) => {
   const keep = new Set(chosenRuns(relaxation).filter((r) => r.n === largest).map((r) => String(r.run_id)));
   const rows = curves.filter((row) => keep.has(String(row.run_id)));
-  return { title: relaxation, figure: nl.bandFigure(nl.curvesOverRuns(rows, { x: 'step', y: 'test_exact', by: ['variant'] }).map((c) => ({ ...c, name: methodOf(c.group) })), { xTitle: 'step', yTitle: 'test exact match' }) };
+  return { title: relaxation, figure: nl.bandFigure(nl.curvesOverRuns(rows, { x: 'step', y: 'test_exact', by: ['variant'] }).map((c) => ({ ...c, name: methodOf(c.group) })), { xTitle: 'step', yTitle: 'test exact match', bounds: [0, 1] }) };
 }), { columns: 2, height: 620, title: `Learning curves at n = ${largest} (${study.preset})` }));
 
 // %% [markdown]
@@ -187,7 +187,7 @@ for (const relaxation of ['neuralsort', 'softsort']) {
     const line = (variant: string) => summary.filter((r) => r.variant === variant && r.indefinite === 'invert').sort((a, b) => Number(a.lambda) - Number(b.lambda));
     const series = ['hessian', 'fisher'].map((variant) => ({ name: variant, x: line(variant).map((r) => Number(r.lambda)), mean: line(variant).map((r) => Number(r.test_exact_mean)), spread: line(variant).map((r) => Number(r.test_exact_std) || 0) }));
     if (base) series.push({ name: 'baseline', x: [lambdas[0], lambdas[lambdas.length - 1]], mean: [Number(base.test_exact_mean), Number(base.test_exact_mean)], spread: [Number(base.test_exact_std) || 0, Number(base.test_exact_std) || 0] });
-    panels.push({ title: `${relaxation}, n = ${n}`, figure: nl.bandFigure(series, { xTitle: 'λ', yTitle: 'test exact match', logX: true }) });
+    panels.push({ title: `${relaxation}, n = ${n}`, figure: nl.bandFigure(series, { xTitle: 'λ', yTitle: 'test exact match', logX: true, bounds: [0, 1] }) });
   }
 }
 nl.show(nl.panelsFigure(panels, { columns: 2, height: 620, title: `λ ablation: test exact match against λ (${study.preset})` }));
@@ -213,7 +213,7 @@ if (cnnCurves.length === 0) {
   nl.markdown('No stored CNN runs of this cell under `' + resultsRoot + '` (run the command above).');
 } else {
   const bands = nl.curvesOverRuns(cnnCurves, { x: 'step', y: 'test_exact', by: ['variant'] }).map((c) => ({ ...c, name: `${c.group.variant} (${c.runs} seeds)` }));
-  nl.show(nl.bandFigure(bands, { title: 'CNN, NeuralSort, n = 5: test exact match during training (quick model, 6 000 steps)', xTitle: 'step', yTitle: 'test exact match' }));
+  nl.show(nl.bandFigure(bands, { title: 'CNN, NeuralSort, n = 5: test exact match during training (quick model, 6 000 steps)', xTitle: 'step', yTitle: 'test exact match', bounds: [0, 1] }));
   const cnnResults = nl.loadResults('ranking', { resultsRoot: resultsRoot, where: cnnWhere }).filter((row) => row.variant === 'baseline' || row.lambda === 1e-4);
   const [cnn] = nl.pairedComparisons(cnnResults, { metric: 'test_exact', cell: ['relaxation', 'n'], method: ['variant', 'lambda'], baseline: { variant: 'baseline' } });
   nl.markdown(cnn
