@@ -19,7 +19,7 @@ import { makeRelaxation, RELAXATION_NAMES, type Relaxation, type RelaxationName 
 import { checkSeed, type Experiment, type MetricRow } from './experiment';
 import { ModelTrainer } from './model-trainer';
 import { evaluateRanking, rankingObjective } from './ranking-objective';
-import { MAX_ARRAY_BYTES, RANKING_EVALUATION_SEED } from './ranking';
+import { MAX_ARRAY_BYTES, RANKING_EVALUATION_SEED, relaxationParams } from './ranking';
 import { RANKING_VARIANTS, SET_RANKING_OPTIONS, type RankingVariant, type SetRankingConfig } from './ranking-presets';
 
 export interface DigitRankingConfig extends SetRankingConfig {
@@ -64,8 +64,7 @@ export class DigitRankingTrainer extends ModelTrainer<DigitMlp> {
 
   constructor(readonly config: DigitRankingConfig) {
     super(digitMlp({ hidden: config.hidden, seed: config.seed }), config.lr);
-    const sorting = config.relaxation === 'neuralsort' || config.relaxation === 'softsort';
-    this.relaxation = makeRelaxation(config.relaxation as RelaxationName, sorting ? { tau: config.tau } : { steepness: config.steepness });
+    this.relaxation = makeRelaxation(config.relaxation as RelaxationName, relaxationParams(config));
     this.evaluationSets = {
       validation: makeEvaluationSets('validation', config.valSets, config.n, RANKING_EVALUATION_SEED),
       test: makeEvaluationSets('test', config.testSets, config.n, RANKING_EVALUATION_SEED),

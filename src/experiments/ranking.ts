@@ -37,7 +37,7 @@ import { DataParallelGradients } from './data-parallel';
 import { checkSeed, type Experiment, type MetricRow, type TrainerOptions } from './experiment';
 import { ModelTrainer } from './model-trainer';
 import { EVALUATION_BATCH, evaluateRanking, rankingObjective } from './ranking-objective';
-import { RANKING_PRESETS, RANKING_VARIANTS, SET_RANKING_OPTIONS, type RankingConfig, type RankingVariant } from './ranking-presets';
+import { RANKING_PRESETS, RANKING_VARIANTS, SET_RANKING_OPTIONS, type RankingConfig, type RankingVariant, type SetRankingConfig } from './ranking-presets';
 
 /** Seed of the validation and test sets: every run is evaluated on the same sets. */
 export const RANKING_EVALUATION_SEED = 0;
@@ -206,7 +206,8 @@ function checkRankingSizes(config: RankingConfig): void {
   check(Math.max(valSets, testSets) * n * 4 * 4, `the digit indices of ${Math.max(valSets, testSets)} evaluation sets × n ${n} items`, "'n', 'valSets' or 'testSets'");
 }
 
-function relaxationParams(config: RankingConfig): RelaxationParams {
+/** The relaxation parameters of a set-ranking config: τ for NeuralSort / SoftSort, the steepness for a sorting network. */
+export function relaxationParams(config: SetRankingConfig): RelaxationParams {
   if (config.relaxation === 'neuralsort' || config.relaxation === 'softsort') return { tau: config.tau };
   return { steepness: config.steepness };
 }
