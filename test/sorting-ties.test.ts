@@ -1,0 +1,76 @@
+import { describe, test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, groundTruthPermutation, neuralSort, rankingLoss, softSort } from '../src/index';
+
+// Gradients of the ranking loss (BCE, mean over entries, summed over the batch) at exactly tied
+// scores, against PyTorch in float64: difftopk's SoftSort / NeuralSort on s = −x (torch.abs, whose
+// derivative at 0 is 0; torch.sort, which keeps tied entries in index order for short rows) and
+// torch.nn.functional.binary_cross_entropy against the stable ground-truth permutation.
+interface TieCase {
+  method: 'softsort' | 'neuralsort';
+  tau: number;
+  x: number[][];
+  targets: number[][];
+  gradient: number[][];
+}
+
+const TIED_ROWS = [
+  [0.3, -0.2, 0.3, 0.3, -0.2],
+  [1, 1, 1, 1, 1],
+];
+const TIED_TARGETS = [
+  [3, 0, 4, 1, 2],
+  [4, 2, 0, 3, 1],
+];
+
+const CASES: TieCase[] = [
+  { method: 'softsort', tau: 1, x: [[0.5, 0.5, -1]], targets: [[0, 1, 2]], gradient: [[0.122323, 0.122323, -0.244646]] },
+  {
+    method: 'softsort',
+    tau: 0.5,
+    x: TIED_ROWS,
+    targets: TIED_TARGETS,
+    gradient: [
+      [0.053923, 0.061111, -0.038854, 0.051904, -0.128083],
+      [0, 0, 0, 0, 0],
+    ],
+  },
+  { method: 'neuralsort', tau: 1, x: [[0.5, 0.5, -1]], targets: [[0, 1, 2]], gradient: [[0.326887, 0.134698, -0.461586]] },
+  {
+    method: 'neuralsort',
+    tau: 0.5,
+    x: TIED_ROWS,
+    targets: TIED_TARGETS,
+    gradient: [
+      [-0.004043, 0.152191, -0.243507, 0.358988, -0.263629],
+      [-0.4, 0, 0.4, -0.2, 0.2],
+    ],
+  },
+];
+
+function rankingLossGradient(c: TieCase): number[] {
+  return tf.tidy(() => {
+    const groundTruth = groundTruthPermutation(tf.tensor2d(c.targets));
+    const relax = (s: tf.Tensor2D): tf.Tensor3D => (c.method === 'softsort' ? softSort(s, { tau: c.tau }) : neuralSort(s, { tau: c.tau }));
+    const gradient = tf.grad((s: tf.Tensor) => tf.sum(rankingLoss(relax(s as tf.Tensor2D), groundTruth)))(tf.tensor2d(c.x));
+    return Array.from(gradient.dataSync());
+  });
+}
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  describe(`sorting relaxations at tied scores match PyTorch's gradients on ${backend}`, () => {
+    before(async () => {
+      await initBackend(backend);
+    });
+
+    for (const c of CASES) {
+      test(`${c.method} tau=${c.tau} n=${c.x[0].length}: ranking-loss gradient at ties`, () => {
+        const got = rankingLossGradient(c);
+        const want = c.gradient.flat();
+        const worst = Math.max(...got.map((g, i) => Math.abs(g - want[i])));
+        assert.ok(worst < 1e-4, `gradient [${got.map((g) => g.toFixed(6)).join(', ')}], reference [${want.join(', ')}]`);
+      });
+    }
+  });
+}
