@@ -49,10 +49,42 @@ const CASES: TieCase[] = [
   },
 ];
 
+// dP[i][k]/dx_j at x = [0.5, 0.5, −1], τ = 1 (torch.autograd.functional.jacobian, float64): every
+// loss of P, or of the sorted values x @ P, then has torch's gradient at this tie.
+const JACOBIAN_AT_TIE: Record<TieCase['method'], number[][][]> = {
+  softsort: [
+    [[-0.130478, 0.023803, 0.106676], [0.045147, 0, -0.045147], [0, 0.045147, -0.045147]],
+    [[0.023803, -0.130478, 0.106676], [0.045147, 0, -0.045147], [0, 0.045147, -0.045147]],
+    [[0.106676, 0.106676, -0.213351], [-0.090294, 0, 0.090294], [0, -0.090294, 0.090294]],
+  ],
+  neuralsort: [
+    [[-0.284759, 0.178083, 0.106676], [-0.202335, 0.247482, -0.045147], [0.252739, -0.244499, -0.00824]],
+    [[0.178083, -0.284759, 0.106676], [0.247482, -0.202335, -0.045147], [-0.244499, 0.252739, -0.00824]],
+    [[0.106676, 0.106676, -0.213351], [-0.045147, -0.045147, 0.090294], [-0.00824, -0.00824, 0.01648]],
+  ],
+};
+
+function relaxationOf(method: TieCase['method'], tau: number): (s: tf.Tensor2D) => tf.Tensor3D {
+  return (s) => (method === 'softsort' ? softSort(s, { tau }) : neuralSort(s, { tau }));
+}
+
+function permutationJacobian(method: TieCase['method']): number[] {
+  return tf.tidy(() => {
+    const x = tf.tensor2d([[0.5, 0.5, -1]]);
+    const out: number[] = [];
+    for (let entry = 0; entry < 9; entry++) {
+      const pick = tf.oneHot(tf.tensor1d([entry], 'int32'), 9).reshape([1, 3, 3]);
+      const row = tf.grad((s: tf.Tensor) => tf.sum(tf.mul(relaxationOf(method, 1)(s as tf.Tensor2D), pick)))(x);
+      out.push(...Array.from(row.dataSync()));
+    }
+    return out;
+  });
+}
+
 function rankingLossGradient(c: TieCase): number[] {
   return tf.tidy(() => {
     const groundTruth = groundTruthPermutation(tf.tensor2d(c.targets));
-    const relax = (s: tf.Tensor2D): tf.Tensor3D => (c.method === 'softsort' ? softSort(s, { tau: c.tau }) : neuralSort(s, { tau: c.tau }));
+    const relax = relaxationOf(c.method, c.tau);
     const gradient = tf.grad((s: tf.Tensor) => tf.sum(rankingLoss(relax(s as tf.Tensor2D), groundTruth)))(tf.tensor2d(c.x));
     return Array.from(gradient.dataSync());
   });
@@ -70,6 +102,15 @@ for (const backend of ['cpu', 'wasm'] as const) {
         const want = c.gradient.flat();
         const worst = Math.max(...got.map((g, i) => Math.abs(g - want[i])));
         assert.ok(worst < 1e-4, `gradient [${got.map((g) => g.toFixed(6)).join(', ')}], reference [${want.join(', ')}]`);
+      });
+    }
+
+    for (const method of ['softsort', 'neuralsort'] as const) {
+      test(`${method}: Jacobian of P at the tie [0.5, 0.5, −1]`, () => {
+        const got = permutationJacobian(method);
+        const want = JACOBIAN_AT_TIE[method].flat(2);
+        const worst = Math.max(...got.map((g, i) => Math.abs(g - want[i])));
+        assert.ok(worst < 1e-4, `largest difference ${worst.toExponential(2)}`);
       });
     }
   });
