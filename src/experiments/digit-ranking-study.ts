@@ -92,12 +92,15 @@ export function digitRankingSelections(study: DigitRankingStudy, results: readon
   return selectOnValidation(rows, { metric: 'val_exact', cell: ['relaxation', 'n', 'variant'], candidates: ['lambda', 'indefinite'] });
 }
 
-/** Steps 2 and 3: the chosen settings on every seed, and the larger set sizes. */
+/**
+ * The runs the comparison reports (steps 2 and 3): every baseline and the chosen settings on every
+ * seed, and the larger set sizes. The baselines of step 1 are among them (already trained).
+ */
 export function digitRankingFinalConfigs(study: DigitRankingStudy, selections: readonly Selection[]): DigitRankingConfig[] {
   const largest = Math.max(...study.n);
   const overrides = [
+    ...expandGrid({ relaxation: study.relaxations, n: [...study.n, ...study.largerN], variant: ['baseline'], seed: study.seeds }),
     ...selections.flatMap((s) => expandGrid({ ...single(s.group), seed: study.seeds })),
-    ...expandGrid({ relaxation: study.relaxations, n: study.largerN, variant: ['baseline'], seed: study.seeds }),
     ...selections
       .filter((s) => s.group.n === largest && !(s.group.variant === 'hessian' && !['neuralsort', 'softsort'].includes(String(s.group.relaxation))))
       .flatMap((s) => expandGrid({ ...single(s.group), n: study.largerN, seed: study.seeds })),
