@@ -51,7 +51,9 @@ async function main(): Promise<void> {
   const baselines = nl
     .summarizeResults(results.filter((row) => row.variant === 'baseline'), ['relaxation', 'n'], ['test_exact', 'wall_s'])
     .map((row) => ({ relaxation: row.relaxation, n: row.n, seeds: row.runs, 'test exact %': `${percent(Number(row.test_exact_mean))} ± ${percent(Number(row.test_exact_std))}`, 's / run': Math.round(Number(row.wall_s_mean)) }));
-  const ablationRows = results.filter((row) => ['neuralsort', 'softsort'].includes(String(row.relaxation)) && study.selectionSeeds.includes(Number(row.seed)) && row.indefinite === 'invert');
+  const ablationRows = results.filter(
+    (row) => ['neuralsort', 'softsort'].includes(String(row.relaxation)) && study.n.includes(Number(row.n)) && study.selectionSeeds.includes(Number(row.seed)) && row.indefinite === 'invert',
+  );
   const ablationSummary = nl.summarizeResults(ablationRows, ['relaxation', 'n', 'variant', 'lambda'], ['test_exact']);
   const lambdas = [...new Set(ablationSummary.filter((r) => r.variant !== 'baseline').map((r) => Number(r.lambda)))].sort((a, b) => a - b);
   const cells = [...new Set(ablationSummary.map((r) => `${r.relaxation} n=${r.n}`))];

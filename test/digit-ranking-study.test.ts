@@ -53,6 +53,7 @@ test('digit-ranking study: baselines on every seed, candidates on the selection 
   for (const seed of study.seeds) {
     assert.ok(has({ relaxation: 'neuralsort', n: 5, variant: 'hessian', lambda: 1, seed }), `chosen setting, seed ${seed}`);
     assert.ok(has({ relaxation: 'logistic', n: 8, variant: 'baseline', seed }), `larger n baseline, seed ${seed}`);
+    assert.ok(has({ relaxation: 'neuralsort', n: 5, variant: 'baseline', seed }), `baseline of the full comparison, seed ${seed}`);
     assert.ok(has({ relaxation: 'neuralsort', n: 8, variant: 'hessian', lambda: 1, seed }), `larger n, NeuralSort Hessian, seed ${seed}`);
     assert.ok(has({ relaxation: 'logistic', n: 8, variant: 'fisher', seed }), `larger n, network Fisher, seed ${seed}`);
   }

@@ -6,19 +6,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, registerExperiment, listExperiments, loadResults, readRunStatus } from '../src/index';
 import { main } from '../src/cli';
-import { fakeExperiment } from './experiments-fake';
+import { cli, fakeExperiment } from './experiments-fake';
 
 before(async () => {
   await initBackend('wasm');
   registerExperiment(fakeExperiment);
 });
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } });
-  return { code, stdout, stderr };
-}
 
 test('cli --help lists the commands; <experiment> --help lists every option with its default per preset', async () => {
   const general = await cli(['--help']);

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Adam, Rng } from '../src/index';
 import type { Experiment, Trainer, RunConfig } from '../src/index';
+import { main } from '../src/cli';
 
 /** Fake experiment: linear regression y = x·w* fitted by Adam on seeded minibatches. */
 export interface FakeConfig extends RunConfig {
@@ -84,3 +85,11 @@ export const fakeExperiment: Experiment<FakeConfig> = {
     };
   },
 };
+
+/** Runs the CLI in this process with captured output; resolves to its exit code and what it wrote. */
+export async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } });
+  return { code, stdout, stderr };
+}

@@ -4,20 +4,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, registerExperiment, resolveConfig, runGrid, loadResults, summarizeResults, formatSummary, curvesOverRuns } from '../src/index';
-import { main } from '../src/cli';
-import { fakeExperiment } from './experiments-fake';
+import { cli, fakeExperiment } from './experiments-fake';
 
 before(async () => {
   await initBackend('wasm');
   registerExperiment(fakeExperiment);
 });
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } });
-  return { code, stdout, stderr };
-}
 
 test('summarizeResults: an empty cell is a missing value, never 0', () => {
   const summary = summarizeResults([{ g: 'a', m: '' }, { g: 'a', m: 0.4 }], ['g'], ['m']);
@@ -41,7 +33,7 @@ test('results: runs that differ in any config field but the seed are separate gr
   const table = await cli(['results', 'fake', '--results-dir', root, '--metrics', 'test_score']);
   assert.equal(table.code, 0, table.stderr);
   const lines = table.stdout.trim().split('\n');
-  assert.match(lines[0], /^steps +lr +runs +test_score +wall s\/run$/);
+  assert.match(lines[0], /^steps +lr +runs +test_score % +wall s\/run$/);
   assert.equal(lines.length, 4, table.stdout);
   assert.deepEqual(lines.slice(2).map((line) => line.trim().split(/ +/).slice(0, 3).join(' ')).sort(), ['6 0.2 2', '9 0.2 2']);
   const csv = await cli(['results', 'fake', '--results-dir', root, '--csv']);
