@@ -3,7 +3,7 @@
  * the inputs for every sorted position.
  */
 import * as tf from '@tensorflow/tfjs';
-import { absZeroSlopeAtZero } from './subgradients';
+import { absZeroSlopeAtTies } from './subgradients';
 import { assertBatchOfVectors, assertFloat, assertPositive } from './validate';
 
 export interface NeuralSortOptions {
@@ -34,7 +34,7 @@ export function neuralSort(scores: tf.Tensor2D, options: NeuralSortOptions = {})
   return tf.tidy(() => {
     const [batch, n] = scores.shape;
     const rowOfX = scores.reshape([batch, 1, n]); // x_i along the last axis
-    const absoluteDifferences = absZeroSlopeAtZero(tf.sub(scores.reshape([batch, n, 1]), rowOfX)); // [b][i][j] = |x_i − x_j|
+    const absoluteDifferences = absZeroSlopeAtTies(tf.sub(scores.reshape([batch, n, 1]), rowOfX), tf.eye(n).reshape([1, n, n])); // [b][i][j] = |x_i − x_j|
     const spread = tf.sum(absoluteDifferences, 2).reshape([batch, 1, n]); // Σ_j |x_i − x_j| for input i
     const coefficients = tf.tensor(positionCoefficients(n, tau), [1, n, 1]); // (2k − n − 1) / τ
     const logits = tf.sub(tf.mul(coefficients, rowOfX), tf.div(spread, tau)); // [b][k][i]

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ascendingRanks } from './ground-truth';
-import { absZeroSlopeAtZero } from './subgradients';
+import { absZeroSlopeAtTies } from './subgradients';
 import { assertBatchOfVectors, assertFloat, assertPositive } from './validate';
 import { withoutGradient } from './without-gradient';
 
@@ -49,7 +49,7 @@ export function softSort(scores: tf.Tensor2D, options: SoftSortOptions = {}): tf
     const [batch, n] = scores.shape;
     const hardPermutation = withoutGradient(scores, (x) => tf.oneHot(ascendingRanks(x as tf.Tensor2D), n).toFloat());
     const sorted = tf.matMul(scores.reshape([batch, 1, n]), hardPermutation).reshape([batch, n, 1]); // sort(x)_k
-    const distance = absZeroSlopeAtZero(tf.sub(sorted, scores.reshape([batch, 1, n]))); // [b][k][i]
+    const distance = absZeroSlopeAtTies(tf.sub(sorted, scores.reshape([batch, 1, n])), tf.transpose(hardPermutation, [0, 2, 1])); // [b][k][i]
     const powered = pow === 1 ? distance : tf.pow(distance, pow);
     return tf.transpose(tf.softmax(tf.div(powered, -tau)), [0, 2, 1]) as tf.Tensor3D;
   });

@@ -6,7 +6,7 @@
  * public PyTorch references (difftopk, diffsort):
  *
  * - |u|: derivative sign(u), which is 0 at u = 0 (torch.abs). tfjs's own tf.abs takes −1 at 0, so
- *   NeuralSort and SoftSort use `absZeroSlopeAtZero` instead. Second derivative 0 everywhere.
+ *   NeuralSort and SoftSort use `absZeroSlopeAtTies` instead. Second derivative 0 everywhere.
  * - Hard sorts (SoftSort's sorted values): stable, tied values keep their index order (ascending
  *   sort of x, equivalently descending sort of −x), see `ascendingRanks`. The sorted values carry
  *   gradient to the input they were taken from, so the tie order decides which tied input gets
@@ -22,10 +22,18 @@ import * as tf from '@tensorflow/tfjs';
 import { withoutGradient } from './without-gradient';
 
 /**
- * |u| elementwise, with torch.abs's derivative: sign(u), 0 at u = 0 (tf.abs has −1 there).
- * Built as u · sign(u) with sign(u) a constant, so the value is exact and the second derivative
- * is 0, like tf.abs's.
+ * |u| elementwise with torch.abs's derivative at a tie: sign(u), 0 at u = 0 (tf.abs has −1 there).
+ *
+ * Entries that compare an input with itself (`selfComparison` = 1: the diagonal x_i − x_i of
+ * NeuralSort, SoftSort's sort(x)_k − x_i where position k holds input i) are 0 for every input and
+ * their derivative enters the gradient as c − c, whatever c is; they keep tf.abs's −1, so that
+ * inputs without ties get bit-for-bit the gradients of tf.abs (and stored runs stay reproducible).
+ * Built as u · s with s = sign(u) − selfComparison a constant: the value is exact and the second
+ * derivative is 0, like tf.abs's.
+ *
+ * @param u any shape, float32.
+ * @param selfComparison 0/1 mask broadcastable to u's shape.
  */
-export function absZeroSlopeAtZero(u: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.mul(u, withoutGradient(u, (v) => tf.sign(v))));
+export function absZeroSlopeAtTies(u: tf.Tensor, selfComparison: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.mul(u, withoutGradient(u, (v) => tf.sub(tf.sign(v), selfComparison))));
 }
