@@ -115,3 +115,25 @@ for (const backend of ['cpu', 'wasm'] as const) {
     }
   });
 }
+
+// Scores 1.04e-7 apart (a CNN's scores at a training step), not tied: the gradient must be tf.abs's.
+// tfjs-wasm's tf.sign returns 0 there, which would split the pair's gradient as if it were a tie.
+const NEAR_TIE = [[-0.0464291013777256, -0.044978346675634384, -0.04385553300380707, -0.04497845098376274, -0.04893575608730316]];
+
+function neuralSortWithTfAbs(scores: tf.Tensor2D): tf.Tensor3D {
+  const [batch, n] = scores.shape;
+  const row = scores.reshape([batch, 1, n]);
+  const spread = tf.sum(tf.abs(tf.sub(scores.reshape([batch, n, 1]), row)), 2).reshape([batch, 1, n]);
+  const coefficients = tf.tensor(Array.from({ length: n }, (_, k) => 2 * (k + 1) - n - 1), [1, n, 1]);
+  return tf.transpose(tf.softmax(tf.sub(tf.mul(coefficients, row), spread)), [0, 2, 1]) as tf.Tensor3D;
+}
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  test(`neuralsort on ${backend}: scores 1e-7 apart are not a tie (gradient equals tf.abs's, bit for bit)`, async () => {
+    await initBackend(backend);
+    const weights = tf.tensor3d([[[1, 2, 3, 4, 5], [0.5, -1, 2, 0, 1], [3, 1, -2, 1, 0], [1, 1, 1, -1, 2], [0, 2, 1, 3, -1]]]);
+    const gradientOf = (relax: (s: tf.Tensor2D) => tf.Tensor3D) =>
+      Array.from(tf.grad((s: tf.Tensor) => tf.sum(tf.mul(relax(s as tf.Tensor2D), weights)))(tf.tensor2d(NEAR_TIE)).dataSync());
+    assert.deepEqual(gradientOf((s) => neuralSort(s)), gradientOf(neuralSortWithTfAbs));
+  });
+}

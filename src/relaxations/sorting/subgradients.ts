@@ -28,12 +28,17 @@ import { withoutGradient } from './without-gradient';
  * NeuralSort, SoftSort's sort(x)_k − x_i where position k holds input i) are 0 for every input and
  * their derivative enters the gradient as c − c, whatever c is; they keep tf.abs's −1, so that
  * inputs without ties get bit-for-bit the gradients of tf.abs (and stored runs stay reproducible).
- * Built as u · s with s = sign(u) − selfComparison a constant: the value is exact and the second
+ * Built as u · s with s = sign(u) − selfComparison a constant (sign by exact comparisons: tfjs-wasm's
+ * tf.sign returns 0 for 0 < |v| ≤ 1e-7, about float32's epsilon, which would make near-ties ties): the value is exact and the second
  * derivative is 0, like tf.abs's.
  *
  * @param u any shape, float32.
  * @param selfComparison 0/1 mask broadcastable to u's shape.
  */
 export function absZeroSlopeAtTies(u: tf.Tensor, selfComparison: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.mul(u, withoutGradient(u, (v) => tf.sub(tf.sign(v), selfComparison))));
+  return tf.tidy(() => tf.mul(u, withoutGradient(u, (v) => tf.sub(exactSign(v), selfComparison))));
+}
+
+function exactSign(v: tf.Tensor): tf.Tensor {
+  return tf.sub(tf.greater(v, 0).toFloat(), tf.less(v, 0).toFloat());
 }
