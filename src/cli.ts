@@ -44,7 +44,7 @@ import {
   type RunConfig,
   type ProgressMode,
 } from './experiments/index';
-import { runGridInProcesses } from './sweeps/process-grid';
+import { gridParentGone, runGridInProcesses } from './sweeps/process-grid';
 import { parseJobs, parseSlurmResources, SWEEP_FLAGS, SWEEP_HELP } from './sweeps/run-options';
 import { submitSlurmGrid } from './sweeps/slurm';
 import { runStates, type RunStateName } from './sweeps/status';
@@ -61,8 +61,12 @@ const SIGNAL_EXIT_CODES: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, S
 
 const PROGRESS_MODES: readonly ProgressMode[] = ['auto', 'tty', 'lines', 'none'];
 
+/** In a grid's child process: aborts when the grid process is gone (see `gridParentGone`). */
+let parentGone: AbortSignal | undefined;
+
 /** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  parentGone ??= gridParentGone();
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -189,17 +193,15 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
   };
   const onInterrupt = (): void => onSignal('SIGINT');
   const onTerminate = (): void => onSignal('SIGTERM');
-  // A run in a grid's child process: when the parent process is gone (its IPC channel closed), stop as on SIGTERM.
+  // A run in a grid's child process: when the grid process is gone, stop as on SIGTERM.
   const onParentGone = (): void => {
     io.stderr.write('\nthe grid process that started this run is gone\n');
     onSignal('SIGTERM');
   };
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onTerminate);
-  if (process.connected) {
-    process.channel?.unref();
-    process.once('disconnect', onParentGone);
-  }
+  parentGone?.addEventListener('abort', onParentGone);
+  if (parentGone?.aborted) onParentGone();
   try {
     const { outcomes, failures, held } = inProcesses
       ? await runGridInProcesses(experiment, configs, { jobs, resultsRoot, backend: backendName, workers, progress, stream: io.stderr, interrupt: controller.signal })
@@ -224,11 +226,13 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
     for (const failure of failures) io.stderr.write(`failed: ${runId(experiment, failure.config)}: ${failure.error.message}\n`);
     for (const run of held) io.stderr.write(`not run: ${run.error.message}\n`);
     if (received) {
-      const stopped = outcomes.find((outcome) => outcome.status === 'interrupted');
+      const stopped = outcomes.filter((outcome) => outcome.status === 'interrupted');
       io.stderr.write(
-        stopped
-          ? `interrupted at step ${stopped.step} of ${stopped.totalSteps}; run the same command to resume\n`
-          : 'interrupted before the next run started; run the same command to resume\n',
+        stopped.length > 1
+          ? `interrupted ${stopped.length} runs, each at its step (${stopped.map((outcome) => `${outcome.step} of ${outcome.totalSteps}`).join(', ')}); run the same command to resume\n`
+          : stopped.length === 1
+            ? `interrupted at step ${stopped[0].step} of ${stopped[0].totalSteps}; run the same command to resume\n`
+            : 'interrupted before the next run started; run the same command to resume\n',
       );
       return SIGNAL_EXIT_CODES[received];
     }
@@ -236,7 +240,7 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
   } finally {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onTerminate);
-    process.off('disconnect', onParentGone);
+    parentGone?.removeEventListener('abort', onParentGone);
   }
 }
 

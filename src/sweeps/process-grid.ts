@@ -14,7 +14,7 @@
  * child gets SIGTERM: it stops at its next step boundary with a checkpoint and exits 143, so the
  * same command resumes the grid. Children run in their own process group (a Ctrl-C in the terminal
  * reaches only this process, which forwards it once), and each watches its IPC channel to this
- * process: if this process dies, even by SIGKILL, the children stop the same way. When this process
+ * process (`gridParentGone`): if this process dies, even by SIGKILL, the children stop the same way. When this process
  * exits while children still run (a second Ctrl-C), they get a second SIGTERM and exit at once.
  *
  * Only experiments that a fresh process knows can run this way: the built-in ones (registry.ts).
@@ -35,6 +35,23 @@ import { PRESET_ENV_VAR } from '../runtime/preset';
 
 /** The CLI that each child runs (through tsx, no build step). */
 export const CLI_SCRIPT = path.resolve(__dirname, '../../bin/newton-losses.js');
+
+/** Set in a grid's child processes: the run belongs to the grid process at the other end of its IPC channel. */
+export const GRID_CHILD_ENV_VAR = 'NEWTON_LOSSES_GRID_CHILD';
+
+/**
+ * In a grid's child process: a signal that aborts when the grid process is gone (its IPC channel
+ * closed, also when it was killed), already aborted if it went before this was called; undefined in
+ * any other process. The channel does not keep this process alive.
+ */
+export function gridParentGone(): AbortSignal | undefined {
+  if (!process.env[GRID_CHILD_ENV_VAR]) return undefined;
+  if (!process.connected) return AbortSignal.abort();
+  const controller = new AbortController();
+  process.channel?.unref();
+  process.once('disconnect', () => controller.abort());
+  return controller.signal;
+}
 
 /** How often the children's progress is read, in ms. */
 const POLL_MS = 1000;
@@ -191,12 +208,14 @@ export async function runGridInProcesses<C extends RunConfig>(experiment: Experi
     if (options.backend) args.push('--backend', options.backend);
     if (options.workers && options.workers > 1) args.push('--workers', String(options.workers));
     const startedAt = new Date().toISOString();
-    const env: NodeJS.ProcessEnv = { ...process.env, [ACTIVE_RUN_ENV_VAR]: activeFile };
+    const env: NodeJS.ProcessEnv = { ...process.env, [ACTIVE_RUN_ENV_VAR]: activeFile, [GRID_CHILD_ENV_VAR]: '1' };
     delete env[PRESET_ENV_VAR]; // the cell names its preset
-    const spawned = spawn(process.execPath, args, { detached: true, env, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    // stderr into a file, not a pipe: a child whose parent died must still be able to write its last words.
+    const stderrFile = path.join(scratch, `${id}.stderr`);
+    const stderrFd = fs.openSync(stderrFile, 'w');
+    const spawned = spawn(process.execPath, args, { detached: true, env, stdio: ['ignore', 'ignore', stderrFd, 'ipc'] });
+    fs.closeSync(stderrFd);
     const child: Child = { process: spawned, index, id, activeFile };
-    let stderr = '';
-    spawned.stderr!.on('data', (data: Buffer) => (stderr = (stderr + data.toString()).slice(-8192)));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
       spawned.once('error', (error) => resolve({ code: null, signal: null, error }));
       spawned.once('exit', (code, signal) => resolve({ code, signal }));
@@ -206,8 +225,10 @@ export async function runGridInProcesses<C extends RunConfig>(experiment: Experi
     report();
     const { code, signal, error } = await exited;
     const record = readActiveRun(activeFile);
+    const stderr = fs.readFileSync(stderrFile, 'utf8');
     children.delete(child);
     fs.rmSync(activeFile, { force: true });
+    fs.rmSync(stderrFile, { force: true });
     const after = safeStatus(dir);
     if (code === 0 && after?.state === 'finished' && fs.existsSync(resultFile)) {
       count(index, stepsOf[index], true);
@@ -228,7 +249,7 @@ export async function runGridInProcesses<C extends RunConfig>(experiment: Experi
         (after?.state === 'failed' && after.message && after.updatedAt >= startedAt
           ? after.message
           : `its process ended with ${signal ? `signal ${signal}` : `exit code ${code}`}: ${lastLines(stderr, 5) || '(no output)'}`);
-      failures.push({ config, error: new Error(`${id}: ${why}`) });
+      failures.push({ config, error: new Error(why) });
       count(index, stepsOf[index], false);
       tell(`${name} FAILED: ${id}: ${why}`);
       if (supervisorFile && record?.failed) writeRecord(supervisorFile, record);
