@@ -71,7 +71,7 @@ export interface ProcessGridOptions {
   stream?: { write(text: string): unknown; isTTY?: boolean };
   /** Stops the grid: no further run starts, and running ones stop at a step boundary with a checkpoint. */
   interrupt?: AbortSignal;
-  /** Called whenever the grid's state changes (a notebook's progress bar). */
+  /** Called whenever the grid's state changes: steps done, runs finished / running / failed (a notebook's progress bar). */
   onProgress?(state: ProcessGridProgress): void;
 }
 
@@ -122,8 +122,13 @@ export async function runGridInProcesses<C extends RunConfig>(experiment: Experi
   let stepsDone = 0;
   const queue = new PQueue({ concurrency: jobs });
 
+  let reported = '';
+  /** Updates the note and tells `onProgress`, when something changed (a hung child must not look alive). */
   const report = (): void => {
-    progress.setNote(`${finished}/${configs.length} runs finished, ${children.size} running, ${failures.length} failed`);
+    const state = `${finished}/${configs.length} runs finished, ${children.size} running, ${failures.length} failed`;
+    if (`${state} ${stepsDone}` === reported) return;
+    reported = `${state} ${stepsDone}`;
+    progress.setNote(state);
     options.onProgress?.({
       runs: configs.length,
       finished,
@@ -148,6 +153,7 @@ export async function runGridInProcesses<C extends RunConfig>(experiment: Experi
     if (timed) progress.advance(units);
     else progress.skip(units);
   };
+  let mirrored = '';
   /** Reads every child's record; the supervisor of this process (npm start) sees the latest one. */
   const poll = (): void => {
     let latest: { file: string; at: string } | undefined;
@@ -157,7 +163,10 @@ export async function runGridInProcesses<C extends RunConfig>(experiment: Experi
       count(child.index, record.step, true);
       if (!latest || record.updatedAt > latest.at) latest = { file: child.activeFile, at: record.updatedAt };
     }
-    if (supervisorFile && latest) mirror(latest.file, supervisorFile);
+    if (supervisorFile && latest && latest.at !== mirrored) {
+      mirror(latest.file, supervisorFile); // only when a child recorded progress: the file's time is a heartbeat
+      mirrored = latest.at;
+    }
     report();
   };
   const stopAll = (): void => {
@@ -256,13 +265,23 @@ export async function runGridInProcesses<C extends RunConfig>(experiment: Experi
     }
   };
 
+  /** `train`, with anything unexpected (a child that cannot be started, a folder that cannot be read) a failure of that run. */
+  const attempt = (index: number, lastTry: boolean) => async (): Promise<void> => {
+    try {
+      await train(index, lastTry);
+    } catch (error) {
+      failures.push({ config: configs[index], error: error as Error });
+      count(index, stepsOf[index], false);
+      tell(`run ${index + 1}/${configs.length} FAILED: ${(error as Error).message}`);
+    }
+  };
   const timer = setInterval(poll, POLL_MS);
   options.interrupt?.addEventListener('abort', stopAll);
   process.on('exit', onExit);
   try {
-    configs.forEach((_, index) => void queue.add(() => train(index, false)));
+    configs.forEach((_, index) => void queue.add(attempt(index, false)));
     await queue.onIdle();
-    for (const index of deferred.splice(0)) void queue.add(() => train(index, true));
+    for (const index of deferred.splice(0)) void queue.add(attempt(index, true));
     await queue.onIdle();
   } finally {
     clearInterval(timer);
