@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readRunStatus, LOCK_FILE } from '../../src/index';
+import { digitRankingExperiment, readRunStatus, resolveConfig, runId, LOCK_FILE } from '../../src/index';
 import { storedMetrics } from '../sweeps-compare';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'newton-losses.js');
@@ -84,4 +84,17 @@ test('Ctrl-C stops every child with a checkpoint (exit 130); the same command re
     const trained = fs.readFileSync(path.join(dir, 'train.csv'), 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(',')[0]));
     assert.deepEqual(trained, Array.from({ length: 1500 }, (_, k) => k + 1), 'one row per step, none twice');
   });
+});
+
+test('--jobs 2: a run another live process holds is not trained; the grid comes back to it, then reports it', async () => {
+  const root = tmp();
+  const heldDir = path.join(root, 'digit-ranking', runId(digitRankingExperiment, resolveConfig(digitRankingExperiment, { preset: 'smoke', seed: 1 })));
+  fs.mkdirSync(heldDir, { recursive: true });
+  fs.writeFileSync(path.join(heldDir, LOCK_FILE), JSON.stringify({ pid: 1, host: os.hostname(), startedAt: '2026-01-01T00:00:00.000Z' })); // pid 1 lives
+  const grid = await start(['digit-ranking', '--grid', '--preset', 'smoke', '--seed', '0,1', '--jobs', '2', '--results-dir', root]).done;
+  assert.equal(grid.code, 1, grid.stderr);
+  assert.match(grid.stderr, /run 2\/2 \S+: held by another process, coming back to it after the others\n/);
+  assert.match(grid.stderr, /not run: run \S+ \(.*\) is held by pid 1 on host .* since 2026-01-01T00:00:00.000Z/);
+  assert.equal(readRunStatus(heldDir), null, 'the held run was not touched');
+  assert.equal(runDirs(root).filter((dir) => readRunStatus(dir)?.state === 'finished').length, 1);
 });
