@@ -52,18 +52,23 @@ test('--jobs 2: the same stored numbers as --jobs 1; a failed run is reported an
   assert.equal(parallel.stdout.trim().split('\n').length, 6, parallel.stdout); // the table of the 4 finished runs
 });
 
-test('Ctrl-C stops every child with a checkpoint (exit 130); the same command resumes the grid', async () => {
-  const root = tmp();
-  const args = ['digit-ranking', '--grid', '--preset', 'smoke', '--seed', '0,1', '--steps', '1500', '--eval-every', '500', '--jobs', '2', '--results-dir', root];
-  const first = start(args);
+/** Waits until both runs of the grid in `root` have trained at least 5 steps. */
+async function bothTraining(root: string, grid: ChildProcess): Promise<void> {
   const trainRows = (): number[] =>
     fs.existsSync(path.join(root, 'digit-ranking'))
       ? runDirs(root).map((dir) => (fs.existsSync(path.join(dir, 'train.csv')) ? fs.readFileSync(path.join(dir, 'train.csv'), 'utf8').split('\n').length - 2 : 0))
       : [];
   while (!(trainRows().length === 2 && trainRows().every((rows) => rows >= 5))) {
-    assert.equal(first.child.exitCode, null, 'the grid ended before both runs trained');
+    assert.equal(grid.exitCode, null, 'the grid ended before both runs trained');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+test('Ctrl-C stops every child with a checkpoint (exit 130); the same command resumes the grid', async () => {
+  const root = tmp();
+  const args = ['digit-ranking', '--grid', '--preset', 'smoke', '--seed', '0,1', '--steps', '1500', '--eval-every', '500', '--jobs', '2', '--results-dir', root];
+  const first = start(args);
+  await bothTraining(root, first.child);
   first.child.kill('SIGINT');
   const stopped = await first.done;
   assert.equal(stopped.code, 130, stopped.stderr);
@@ -97,4 +102,18 @@ test('--jobs 2: a run another live process holds is not trained; the grid comes 
   assert.match(grid.stderr, /not run: run \S+ \(.*\) is held by pid 1 on host .* since 2026-01-01T00:00:00.000Z/);
   assert.equal(readRunStatus(heldDir), null, 'the held run was not touched');
   assert.equal(runDirs(root).filter((dir) => readRunStatus(dir)?.state === 'finished').length, 1);
+});
+
+test('the grid process killed with SIGKILL: its children checkpoint and stop (their IPC channel closed)', async () => {
+  const root = tmp();
+  const grid = start(['digit-ranking', '--grid', '--preset', 'smoke', '--seed', '0,1', '--steps', '100000', '--eval-every', '50000', '--jobs', '2', '--results-dir', root]);
+  await bothTraining(root, grid.child);
+  grid.child.kill('SIGKILL');
+  await grid.done;
+  const deadline = Date.now() + 60_000;
+  while (!runDirs(root).every((dir) => readRunStatus(dir)?.state === 'interrupted' && !fs.existsSync(path.join(dir, LOCK_FILE)))) {
+    if (Date.now() > deadline) assert.fail(`the children did not stop: ${JSON.stringify(runDirs(root).map((dir) => readRunStatus(dir)))}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  for (const dir of runDirs(root)) assert.ok(readRunStatus(dir)!.step >= 5, `saved at step ${readRunStatus(dir)!.step}`);
 });
