@@ -2,7 +2,8 @@
  * Runs the loss-bound ranking study (`DIGIT_RANKING_STUDIES`) and prints its tables: the setting
  * chosen on validation per relaxation, n and variant, then each Newton variant against its baseline
  * (test exact match, mean ± std over seeds, paired difference with a 95% bootstrap interval).
- * Stored runs are loaded, missing ones trained (they resume when interrupted).
+ * Stored runs are loaded, missing ones trained as many at once as there are free cores, one process
+ * each (they resume when interrupted).
  *
  * Usage: tsx scripts/digit-ranking-study.ts [--preset quick|smoke] [--results-dir DIR] [--no-train] [--markdown]
  */
@@ -24,10 +25,10 @@ async function main(): Promise<void> {
   const resultsRoot = values['results-dir'] ?? nl.DEFAULT_RESULTS_ROOT;
   const load = (): nl.CsvRow[] => nl.loadResults('digit-ranking', { resultsRoot, where: { preset } });
   if (!values['no-train']) {
-    await nl.initBackend();
-    await nl.runGrid(nl.digitRankingExperiment, nl.digitRankingSelectionConfigs(study), { resultsRoot, progress: 'lines' });
+    const jobs = nl.freeCores(); // runs at once, one process each
+    await nl.runGridInProcesses(nl.digitRankingExperiment, nl.digitRankingSelectionConfigs(study), { jobs, resultsRoot, progress: 'lines' });
     const selections = nl.digitRankingSelections(study, load());
-    await nl.runGrid(nl.digitRankingExperiment, nl.digitRankingFinalConfigs(study, selections), { resultsRoot, progress: 'lines' });
+    await nl.runGridInProcesses(nl.digitRankingExperiment, nl.digitRankingFinalConfigs(study, selections), { jobs, resultsRoot, progress: 'lines' });
   }
   const results = load();
   const percent = (x: number): string => (100 * x).toFixed(1);

@@ -2,7 +2,10 @@
  * Command line: `npx newton-losses <command> [options]`.
  *
  *   newton-losses <experiment> [--option value …]        one run (e.g. `ranking --relaxation softsort`)
- *   newton-losses <experiment> --grid --seed 0,1,2 …     every combination of comma-separated lists
+ *   newton-losses <experiment> --grid --seed 0,1,2 …     every combination of comma-separated lists,
+ *                                                        `--jobs K` runs at once (one process each)
+ *   newton-losses <experiment> --grid … --slurm          the grid as a Slurm job array (`--dry-run` prints it)
+ *   newton-losses status <experiment>                    runs queued / running / interrupted / failed / finished
  *   newton-losses results <experiment> [--by a,b] …      mean ± std over seeds of finished runs
  *   newton-losses plot <experiment> --metric m --out f.html   curves of stored runs, mean ± std over seeds
  *   newton-losses <experiment> --help                    every option with its default per preset
@@ -21,6 +24,7 @@ import { writeFigureHtml } from './viz/notebook';
 import {
   getExperiment,
   listExperiments,
+  isBuiltInExperiment,
   resolveConfig,
   checkOptionValue,
   expandGrid,
@@ -40,6 +44,10 @@ import {
   type RunConfig,
   type ProgressMode,
 } from './experiments/index';
+import { gridParentGone, runGridInProcesses } from './sweeps/process-grid';
+import { parseJobs, parseSlurmResources, SWEEP_FLAGS, SWEEP_HELP } from './sweeps/run-options';
+import { submitSlurmGrid } from './sweeps/slurm';
+import { runStates, type RunStateName } from './sweeps/status';
 
 interface Io {
   stdout: { write(text: string): unknown };
@@ -53,8 +61,12 @@ const SIGNAL_EXIT_CODES: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, S
 
 const PROGRESS_MODES: readonly ProgressMode[] = ['auto', 'tty', 'lines', 'none'];
 
+/** In a grid's child process: aborts when the grid process is gone (see `gridParentGone`). */
+let parentGone: AbortSignal | undefined;
+
 /** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  parentGone ??= gridParentGone();
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -63,6 +75,7 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
     }
     if (command === 'results') return await resultsCommand(rest, io);
     if (command === 'plot') return await plotCommand(rest, io);
+    if (command === 'status') return statusCommand(rest, io);
     return await experimentCommand(getExperiment(command), rest, io);
   } catch (error) {
     io.stderr.write(`newton-losses: ${(error as Error).message}\n`);
@@ -78,6 +91,7 @@ function generalHelp(): string {
     ...listExperiments().map((name) => `  ${name.padEnd(16)}${getExperiment(name).description} (--grid for sweeps)`),
     `  ${'results'.padEnd(16)}mean ± std over seeds of the finished runs of an experiment`,
     `  ${'plot'.padEnd(16)}curves of stored runs (mean ± std over seeds) into a standalone HTML file`,
+    `  ${'status'.padEnd(16)}where the runs of an experiment stand: queued, running, interrupted, failed, finished`,
     '',
     'Run `newton-losses <command> --help` for its options.',
     '',
@@ -93,12 +107,13 @@ const RUN_FLAGS = {
   backend: { type: 'string' },
   progress: { type: 'string' },
   workers: { type: 'string' },
+  ...SWEEP_FLAGS,
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 async function experimentCommand(experiment: Experiment, argv: readonly string[], io: Io): Promise<number> {
   const flagToOption = new Map(experiment.options.map((spec) => [kebab(spec.name), spec]));
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { ...RUN_FLAGS };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = { ...RUN_FLAGS };
   for (const flag of flagToOption.keys()) options[flag] = { type: 'string' };
   const booleanFlags = new Set([...flagToOption].filter(([, spec]) => spec.type === 'boolean').map(([flag]) => flag));
   const { values } = parseStrict(experiment.name, withBareBooleans(argv, booleanFlags), options);
@@ -145,8 +160,24 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
   if ((restart || previousCheckpoint) && configs.length > 1) {
     throw new Error(`--${restart ? 'restart' : 'previous-checkpoint'} applies to one run; this command names ${configs.length}`);
   }
+  const jobs = parseJobs(values, isBuiltInExperiment(experiment) ? undefined : experiment.name);
+  const slurm = parseSlurmResources(values);
+  if (values.slurm === true) {
+    if (!isBuiltInExperiment(experiment)) throw new Error(`--slurm: experiment '${experiment.name}' is registered in this process only; a Slurm task cannot load it`);
+    const submitted = submitSlurmGrid(experiment, configs, { ...slurm, resultsRoot, backend: backendName, workers, dryRun: values['dry-run'] === true });
+    for (const skip of submitted.skipped) io.stderr.write(`not submitted: ${skip.runId} is ${skip.state}\n`);
+    if (!submitted.script) {
+      io.stderr.write(`nothing to submit: all ${configs.length} runs of the grid are finished, queued or running (see newton-losses status ${experiment.name})\n`);
+      return 0;
+    }
+    if (values['dry-run'] === true) io.stdout.write(submitted.script);
+    else io.stderr.write(`submitted job ${submitted.jobId}: ${submitted.tasks.length} array task${submitted.tasks.length === 1 ? '' : 's'} (script ${submitted.file}); results in ${resultsRoot}; watch with: newton-losses status ${experiment.name}${resultsRoot === path.resolve(DEFAULT_RESULTS_ROOT) ? '' : ` --results-dir ${resultsRoot}`}\n`);
+    return 0;
+  }
+  const inProcesses = jobs > 1 && configs.length > 1;
   const backend = await initBackend(backendName);
-  io.stderr.write(`newton-losses ${experiment.name}: ${configs.length} run${configs.length === 1 ? '' : 's'} on ${describeBackend(backend)}; results in ${resultsRoot}\n`);
+  const parallel = inProcesses ? `, up to ${Math.min(jobs, configs.length)} at once (one process each)` : '';
+  io.stderr.write(`newton-losses ${experiment.name}: ${configs.length} run${configs.length === 1 ? '' : 's'} on ${describeBackend(backend)}${parallel}; results in ${resultsRoot}\n`);
 
   const controller = new AbortController();
   let received: 'SIGINT' | 'SIGTERM' | undefined;
@@ -162,18 +193,27 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
   };
   const onInterrupt = (): void => onSignal('SIGINT');
   const onTerminate = (): void => onSignal('SIGTERM');
+  // A run in a grid's child process: when the grid process is gone, stop as on SIGTERM.
+  const onParentGone = (): void => {
+    io.stderr.write('\nthe grid process that started this run is gone\n');
+    onSignal('SIGTERM');
+  };
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onTerminate);
+  parentGone?.addEventListener('abort', onParentGone);
+  if (parentGone?.aborted) onParentGone();
   try {
-    const { outcomes, failures, held } = await runGrid(experiment, configs, {
-      resultsRoot,
-      progress,
-      stream: io.stderr,
-      interrupt: controller.signal,
-      workers,
-      restart,
-      checkpoint: previousCheckpoint ? 'previous' : 'latest',
-    });
+    const { outcomes, failures, held } = inProcesses
+      ? await runGridInProcesses(experiment, configs, { jobs, resultsRoot, backend: backendName, workers, progress, stream: io.stderr, interrupt: controller.signal })
+      : await runGrid(experiment, configs, {
+          resultsRoot,
+          progress,
+          stream: io.stderr,
+          interrupt: controller.signal,
+          workers,
+          restart,
+          checkpoint: previousCheckpoint ? 'previous' : 'latest',
+        });
     const rows = outcomes
       .filter((outcome) => outcome.result)
       .map((outcome) => ({
@@ -186,11 +226,13 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
     for (const failure of failures) io.stderr.write(`failed: ${runId(experiment, failure.config)}: ${failure.error.message}\n`);
     for (const run of held) io.stderr.write(`not run: ${run.error.message}\n`);
     if (received) {
-      const stopped = outcomes.find((outcome) => outcome.status === 'interrupted');
+      const stopped = outcomes.filter((outcome) => outcome.status === 'interrupted');
       io.stderr.write(
-        stopped
-          ? `interrupted at step ${stopped.step} of ${stopped.totalSteps}; run the same command to resume\n`
-          : 'interrupted before the next run started; run the same command to resume\n',
+        stopped.length > 1
+          ? `interrupted ${stopped.length} runs, each at its step (${stopped.map((outcome) => `${outcome.step} of ${outcome.totalSteps}`).join(', ')}); run the same command to resume\n`
+          : stopped.length === 1
+            ? `interrupted at step ${stopped[0].step} of ${stopped[0].totalSteps}; run the same command to resume\n`
+            : 'interrupted before the next run started; run the same command to resume\n',
       );
       return SIGNAL_EXIT_CODES[received];
     }
@@ -198,6 +240,7 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
   } finally {
     process.off('SIGINT', onInterrupt);
     process.off('SIGTERM', onTerminate);
+    parentGone?.removeEventListener('abort', onParentGone);
   }
 }
 
@@ -233,13 +276,14 @@ function experimentHelp(experiment: Experiment): string {
     return [`--${kebab(spec.name)}${value}`, `${spec.description} [${defaults}]`];
   });
   const runRows = [
-    ['--grid', 'every option takes a comma-separated list; every combination runs, one after another (runs held by another process come last)'],
+    ['--grid', 'every option takes a comma-separated list; every combination runs, --jobs at once (runs held by another process come last)'],
     ['--restart', "discard the run's stored state (logs, checkpoints, result) and start over; refused while another process holds the run"],
     ['--previous-checkpoint', 'resume from checkpoint.prev.bin, when checkpoint.bin was rejected (damaged or disagreeing with the logs)'],
     ['--results-dir <path>', `where runs are stored [default: ${DEFAULT_RESULTS_ROOT}]`],
     ['--backend <name>', `${BACKEND_CHOICES.join('|')} [default: $NEWTON_LOSSES_BACKEND, else auto]`],
     ['--progress <mode>', `${PROGRESS_MODES.join('|')}: progress on stderr [default: auto]`],
     ['--workers <k>', 'worker threads for training, data parallel (one per free core; wasm is single-threaded) [default: 1]'],
+    ...SWEEP_HELP,
     ['-h, --help', 'this help'],
   ];
   const width = 26; // longer flags (long choice lists) put their text on the next line
@@ -316,6 +360,51 @@ async function resultsCommand(argv: readonly string[], io: Io): Promise<number> 
     return { ...renamed, 'wall s/run': Math.round(Number(summary[i].wall_s_mean)) };
   });
   io.stdout.write(`${formatTable(table)}\n`);
+  return 0;
+}
+
+function statusCommand(argv: readonly string[], io: Io): number {
+  const { values, positionals } = parseStrict('status', argv, {
+    'results-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }, true);
+  if (values.help || positionals.length === 0) {
+    io.stdout.write(
+      [
+        'Usage: newton-losses status <experiment> [--results-dir <path>]',
+        '',
+        'Every run of the experiment in the results folder, and every run of the Slurm job arrays submitted',
+        'into it, with its state: queued (an array task waits), running (a live process holds the run, or its',
+        'task runs), interrupted (stopped, or its process died: the same command resumes it), failed (resumable),',
+        'finished, submitted (a task Slurm no longer lists that left no trace). Slurm states come from squeue',
+        'and, with accounting, sacct. Resubmitting a grid with --slurm submits only runs not finished, queued',
+        'or running.',
+        '',
+        `  --results-dir <path>  [default: ${DEFAULT_RESULTS_ROOT}]`,
+        '',
+      ].join('\n'),
+    );
+    return positionals.length === 0 && !values.help ? 2 : 0;
+  }
+  if (positionals.length > 1) throw new Error(`status: one experiment expected, got ${positionals.join(' ')}`);
+  const experiment = getExperiment(positionals[0]);
+  const resultsRoot = resultsDirectory(values['results-dir']);
+  const rows = runStates(experiment, resultsRoot);
+  if (rows.length === 0) {
+    io.stderr.write(`no ${experiment.name} runs under ${resultsRoot}, stored or submitted\n`);
+    return 1;
+  }
+  const table = rows.map((row) => ({
+    state: row.state,
+    run: row.runId,
+    step: row.totalSteps === undefined ? '' : `${row.step}/${row.totalSteps}`,
+    where: row.where ?? '',
+    message: row.message ?? '',
+  }));
+  io.stdout.write(`${formatTable(table)}\n`);
+  const order: RunStateName[] = ['queued', 'running', 'interrupted', 'failed', 'submitted', 'finished'];
+  const counts = order.map((state) => [state, rows.filter((row) => row.state === state).length] as const).filter(([, n]) => n > 0);
+  io.stdout.write(`${rows.length} runs: ${counts.map(([state, n]) => `${n} ${state}`).join(', ')}\n`);
   return 0;
 }
 

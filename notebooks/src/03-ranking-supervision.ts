@@ -100,7 +100,8 @@ nl.table(
 //
 // Runs are stored under `data/results/ranking/` with their logs and checkpoints: a finished run is
 // loaded, not retrained, so this cell is fast once the runs exist (e.g. after the CLI commands at
-// the end of this notebook). The smoke preset trains into a temporary folder instead.
+// the end of this notebook). The smoke preset trains into a temporary folder instead. Missing runs
+// train as many at once as the machine has free cores, each in its own process (`nl.runGridInProcesses`).
 
 // %%
 const methods = [
@@ -126,16 +127,16 @@ if (preset === 'paper') {
 } else {
   const bar = nl.progress(`${configs.length} runs (${preset})`);
   const started = Date.now();
-  for (const [k, config] of configs.entries()) {
-    const outcome = await nl.runExperiment(nl.rankingExperiment, config, {
-      resultsRoot: resultsRoot,
-      onStep: (step) => {
-        if (step % 25 === 0) bar.update((k + step / config.steps) / configs.length, `run ${k + 1}/${configs.length}: ${config.relaxation} ${methodName(config)} seed ${config.seed}`);
-      },
-    });
-    if (outcome.status === 'already-finished') reused++;
-    else trained++;
-  }
+  const jobs = nl.freeCores();
+  const grid = await nl.runGridInProcesses(nl.rankingExperiment, configs, {
+    jobs: jobs,
+    resultsRoot: resultsRoot,
+    progress: 'none',
+    onProgress: (p) => bar.update(p.stepsDone / p.steps, `${p.finished}/${p.runs} runs finished, ${p.running} training (up to ${jobs} at once)`),
+  });
+  if (grid.failures.length + grid.held.length) throw new Error([...grid.failures, ...grid.held].map((f) => f.error.message).join('\n'));
+  reused = grid.outcomes.filter((outcome) => outcome.status === 'already-finished').length;
+  trained = grid.outcomes.length - reused;
   bar.update(1, `done: ${trained} trained, ${reused} loaded from earlier runs, ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

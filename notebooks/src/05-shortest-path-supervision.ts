@@ -165,7 +165,8 @@ nl.show(nl.panelsFigure(
 // `SHORTEST_PATH_NEWTON_SETTINGS` (chosen on a short pilot at the `quick` scale, see the README). Runs are
 // stored under `data/results/shortest-path/` and a finished run is loaded instead of retrained,
 // so after the CLI's quick study this cell only reads CSV files (`smoke` trains into a
-// temporary folder instead).
+// temporary folder instead). Missing runs train as many at once as the machine has free cores,
+// each in its own process (`nl.runGridInProcesses`).
 
 // %%
 const seeds = preset === 'smoke' ? [0, 1] : [0, 1, 2];
@@ -194,15 +195,15 @@ if (preset === 'paper') {
 } else {
   const bar = nl.progress(`${configs.length} runs (${preset})`);
   const started = Date.now();
-  let trained = 0;
-  for (const [k, config] of configs.entries()) {
-    const steps = nl.shortestPathExperiment.schedule(config).steps;
-    const outcome = await nl.runExperiment(nl.shortestPathExperiment, config, {
-      resultsRoot: resultsRoot,
-      onStep: (step) => bar.update((k + step / steps) / configs.length, `run ${k + 1}/${configs.length}: ${config.method} ${config.variant} seed ${config.seed}`),
-    });
-    if (outcome.status === 'completed') trained++;
-  }
+  const jobs = nl.freeCores();
+  const grid = await nl.runGridInProcesses(nl.shortestPathExperiment, configs, {
+    jobs: jobs,
+    resultsRoot: resultsRoot,
+    progress: 'none',
+    onProgress: (p) => bar.update(p.stepsDone / p.steps, `${p.finished}/${p.runs} runs finished, ${p.running} training (up to ${jobs} at once)`),
+  });
+  if (grid.failures.length + grid.held.length) throw new Error([...grid.failures, ...grid.held].map((f) => f.error.message).join('\n'));
+  const trained = grid.outcomes.filter((outcome) => outcome.status === 'completed').length;
   bar.update(1, `done: ${trained} trained, ${configs.length - trained} loaded from earlier runs, ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

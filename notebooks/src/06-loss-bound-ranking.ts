@@ -58,20 +58,22 @@ nl.table(Object.values(nl.DIGIT_RANKING_PRESETS).map((p) => ({ preset: p.preset,
 // Step 1 trains every baseline on every seed and every Newton candidate on the selection seeds; the
 // setting with the best mean validation exact match per relaxation, n and variant is then run on
 // all seeds (step 2), and at the larger n (step 3). Stored runs are loaded, missing ones trained
-// (and resumed if interrupted): the progress line names the run being trained.
+// (and resumed if interrupted), as many at once as the machine has free cores, each in its own
+// process (`nl.runGridInProcesses`).
 
 // %%
 const runs = [];
 const bar = nl.progress('digit-ranking study');
+const jobs = nl.freeCores();
 const train = async (configs: nl.DigitRankingConfig[], stage: string) => {
-  for (const [k, config] of configs.entries()) {
-    const label = `${stage}: run ${k + 1}/${configs.length} ${nl.runId(nl.digitRankingExperiment, config)}`;
-    const outcome = await nl.runExperiment(nl.digitRankingExperiment, config, {
-      resultsRoot: resultsRoot,
-      onStep: (step) => step % 50 === 0 && bar.update((k + step / config.steps) / configs.length, label),
-    });
-    runs.push(outcome.status);
-  }
+  const grid = await nl.runGridInProcesses(nl.digitRankingExperiment, configs, {
+    jobs: jobs,
+    resultsRoot: resultsRoot,
+    progress: 'none',
+    onProgress: (p) => bar.update(p.stepsDone / p.steps, `${stage}: ${p.finished}/${p.runs} runs finished, ${p.running} training (up to ${jobs} at once)`),
+  });
+  if (grid.failures.length + grid.held.length) throw new Error([...grid.failures, ...grid.held].map((f) => f.error.message).join('\n'));
+  runs.push(...grid.outcomes.map((outcome) => outcome.status));
 };
 await train(nl.digitRankingSelectionConfigs(study), 'step 1');
 const loadStudy = () => nl.loadResults('digit-ranking', { resultsRoot: resultsRoot, where: { preset: study.preset } });

@@ -33,11 +33,11 @@ export interface ActiveRun {
 }
 
 /**
- * The `npx newton-losses …` command that trains (or resumes, or reports as finished) exactly this
- * run: `--preset` and `--seed`, each option that differs from the preset and matters (a baseline's
- * normalised λ does not), and `--results-dir` when the run is not stored in the default folder.
+ * The CLI arguments after the experiment's name that select exactly this run: `--preset` and
+ * `--seed`, then each option that differs from the preset and matters (a baseline's normalised λ
+ * does not), e.g. `['--preset', 'quick', '--seed', '2', '--variant', 'hessian']`.
  */
-export function runCommand<C extends RunConfig>(experiment: Experiment<C>, config: C, resultsDir?: string): string {
+export function runArguments<C extends RunConfig>(experiment: Experiment<C>, config: C): string[] {
   const preset: RunConfig = experiment.presets[String(config.preset)] ?? {};
   const overrides: RunConfig = { preset: config.preset, seed: config.seed };
   for (const spec of experiment.options) {
@@ -54,11 +54,18 @@ export function runCommand<C extends RunConfig>(experiment: Experiment<C>, confi
       // the option is needed
     }
   }
-  const flags = experiment.options
+  return experiment.options
     .filter((spec) => spec.name in overrides)
-    .map((spec) => `--${spec.name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} ${shellWord(overrides[spec.name])}`);
-  if (resultsDir !== undefined) flags.push(`--results-dir ${shellWord(resultsDir)}`);
-  return `npx newton-losses ${experiment.name} ${flags.join(' ')}`;
+    .flatMap((spec) => [`--${spec.name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`, String(overrides[spec.name])]);
+}
+
+/**
+ * The `npx newton-losses …` command that trains (or resumes, or reports as finished) exactly this
+ * run (see `runArguments`), with `--results-dir` when the run is not stored in the default folder.
+ */
+export function runCommand<C extends RunConfig>(experiment: Experiment<C>, config: C, resultsDir?: string): string {
+  const words = [...runArguments(experiment, config), ...(resultsDir === undefined ? [] : ['--results-dir', resultsDir])];
+  return `npx newton-losses ${experiment.name} ${words.map(shellWord).join(' ')}`;
 }
 
 /** The record in `file`, or null when there is none (or it cannot be read). */
@@ -118,7 +125,8 @@ function sortedJson(config: RunConfig): string {
   return JSON.stringify(Object.keys(config).sort().map((key) => [key, config[key]]));
 }
 
-function shellWord(value: ConfigValue): string {
+/** `value` as one word of a POSIX shell command line: as it is when safe, else in single quotes. */
+export function shellWord(value: ConfigValue): string {
   const text = String(value);
   return /^[A-Za-z0-9_.,:/+=@%^-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -96,7 +96,7 @@ export async function runGrid<C extends RunConfig>(experiment: Experiment<C>, co
         progress.skip(steps);
         progress.message(`${name} ${outcome.id}: already finished, skipped`);
       } else if (outcome.status === 'completed') {
-        progress.message(`${name} ${outcome.id}: ${summarize(experiment, outcome)}`);
+        progress.message(`${name} ${outcome.id}: ${describeResult(experiment, outcome)}`);
       }
     } catch (error) {
       if (error instanceof RunLockedError && !started) {
@@ -128,7 +128,8 @@ export async function runGrid<C extends RunConfig>(experiment: Experiment<C>, co
   return { outcomes, failures, held };
 }
 
-function summarize<C extends RunConfig>(experiment: Experiment<C>, outcome: RunOutcome<C>): string {
+/** A finished run in one line: its report metrics in %, the best step and the wall time. */
+export function describeResult<C extends RunConfig>(experiment: Experiment<C>, outcome: RunOutcome<C>): string {
   const result = outcome.result ?? {};
   // In %, as in the run table and `results`.
   const metrics = experiment.reportMetrics.map((metric) => `${metric}=${(100 * Number(result[metric])).toFixed(2)}%`);

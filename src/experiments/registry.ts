@@ -34,5 +34,11 @@ export function listExperiments(): string[] {
   return [...experiments.keys()].sort();
 }
 
-/** The built-in experiments. */
-for (const experiment of [rankingExperiment, digitRankingExperiment, shortestPathExperiment] as AnyExperiment[]) registerExperiment(experiment);
+const builtIn: readonly AnyExperiment[] = [rankingExperiment, digitRankingExperiment, shortestPathExperiment];
+
+/** Whether `experiment` is built in, so that a fresh process (a grid's child, a cluster task) knows it by name. */
+export function isBuiltInExperiment(experiment: Experiment): boolean {
+  return builtIn.includes(experiment as AnyExperiment);
+}
+
+for (const experiment of builtIn) registerExperiment(experiment);
