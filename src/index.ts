@@ -9,3 +9,4 @@ export * from './data/index';
 export * from './models/index';
 export * from './experiments/index';
 export * from './viz/index';
+export * from './explore/index';
