@@ -10,3 +10,4 @@ export * from './models/index';
 export * from './experiments/index';
 export * from './sweeps/index';
 export * from './viz/index';
+export * from './explore/index';

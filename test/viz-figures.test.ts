@@ -135,3 +135,10 @@ test('panelsFigure colorBars each: one colour bar beside every panel with its ow
   assert.ok(bars[0].x < bars[1].x && bars[0].x > 0.3 && bars[1].x > 1, JSON.stringify(bars));
   assert.ok(bars[0].y > 0.5 && bars[2].y < 0.5 && bars[0].len < 0.5);
 });
+
+test('barFigure: the categories lie on a category x axis (on a linear axis plotly draws no bars)', () => {
+  const figure = barFigure(['item 0', 'item 1'], [{ name: 'baseline', y: [1, -2] }], { xTitle: 'item' });
+  assert.equal((figure.layout.xaxis as { type?: string }).type, 'category');
+  assert.equal((figure.layout.xaxis as { title?: { text: string } }).title?.text, 'item');
+  assert.equal(figure.layout.barmode, 'group');
+});

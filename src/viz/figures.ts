@@ -381,8 +381,13 @@ export function barFigure(categories: string[], series: { name: string; y: Array
       error_y: s.error ? { type: 'data', array: Array.from(s.error), visible: true } : undefined,
       marker: { color: styles[k].color },
     })),
-    layout: { ...baseLayout(options), barmode: 'group' },
+    layout: withCategoryAxis(baseLayout(options)),
   };
+}
+
+/** The x axis of named categories: plotly would draw them on the linear axis of `baseLayout`, empty. */
+function withCategoryAxis(layout: Record<string, unknown>): Record<string, unknown> {
+  return { ...layout, barmode: 'group', xaxis: { ...(layout.xaxis as object), type: 'category' } };
 }
 
 /** One estimate with its interval for `intervalFigure`. */
