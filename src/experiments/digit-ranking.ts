@@ -44,10 +44,10 @@ const common = {
 /**
  * Presets (complete configs; any option can be overridden):
  * - `quick`: 500 steps of 32 sets, Adam 10⁻³, evaluated every 25 steps on 500 validation and
- *   1 000 test sets: 2–10 s per baseline run on one CPU core (wasm), up to minutes for the
- *   Hessian of a sorting network at n ≥ 10 (n Hessian-vector products per step). Measured at
- *   n = 16: the baselines separate (exact match after 500 steps, seed 0: logistic network 36%,
- *   NeuralSort 63%, Cauchy network 67%, SoftSort 76%), and none has converged.
+ *   1 000 test sets: seconds per baseline run on one CPU core (wasm), minutes for the Hessian of
+ *   a sorting network at n ≥ 10 (n Hessian-vector products per step). Long enough for the
+ *   baselines to separate at n = 16 and short enough that none has converged (the README's
+ *   loss-bound section has the numbers).
  * - `long`: 5 000 steps, for the learning curves past the quick budget.
  * - `smoke`: a few steps; what the tests run.
  */

@@ -1,7 +1,7 @@
 /**
  * What an experiment is, for the run machinery (run store, grids, CLI, results): a named family of
- * runs with documented options, presets, a training schedule and a trainer. Ranking (issue 5) and
- * shortest paths (issue 7) both implement this interface; nothing in the machinery knows either.
+ * runs with documented options, presets, a training schedule and a trainer. Ranking, loss-bound
+ * ranking and shortest paths implement this interface; nothing in the machinery knows any of them.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { JsonValue } from './checkpoint';
