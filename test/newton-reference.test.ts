@@ -1,5 +1,5 @@
-// Newton targets against the float64 reference (test/reference/sorting.json, README in
-// /work/shared/reference): newton_target_hessian = x_i − (mean_b H_b + λI)⁻¹ g_i and
+// Newton targets against the float64 reference (test/reference/sorting.json, README
+// and generator: test/reference/README.md): newton_target_hessian = x_i − (mean_b H_b + λI)⁻¹ g_i and
 // newton_target_fisher = x_i − (mean_b g_b g_bᵀ + λI)⁻¹ g_i, from the reference's own per-sample
 // gradients and Hessians. Nine of the fourteen cases (sorting networks) have an indefinite
 // mean Hessian + λI: the default policy 'invert' must reproduce the reference's exact inverse.
