@@ -461,13 +461,13 @@ test('bad arguments get errors that name the argument', () => {
   const loss: PerSampleLoss = (w) => tf.sum(tf.square(w), 1) as tf.Tensor1D;
   const run = (options: unknown): unknown => newtonTarget(y, loss, options as NewtonOptions);
   for (const lambda of [0, -1, NaN, Infinity, '1']) assert.throws(() => run({ variant: 'hessian', lambda }), /newtonTarget: options\.lambda must be a finite number > 0/);
-  assert.throws(() => run({ variant: 'newton', lambda: 1 }), /options\.variant must be one of 'hessian', 'fisher', got "newton"/);
+  assert.throws(() => run({ variant: 'newton', lambda: 1 }), /options\.variant must be one of 'hessian', 'fisher', got 'newton'/);
   assert.throws(() => run({ variant: 'fisher', lambda: 1, curvature: 'diagonal' }), /options\.curvature must be one of/);
   assert.throws(() => run({ variant: 'fisher', lambda: 1, indefinite: 'abs' }), /options\.indefinite must be one of/);
   assert.throws(() => run({ variant: 'fisher', lamda: 1 }), /unknown option 'lamda'/);
   assert.throws(() => run(undefined), /options must be an object/);
   const nan = tf.tensor2d([[1, NaN]]);
-  assert.throws(() => newtonLoss(nan, loss, { variant: 'fisher', lambda: 1 }), /newtonLoss: y must be finite, but entry 1 is NaN/);
+  assert.throws(() => newtonLoss(nan, loss, { variant: 'fisher', lambda: 1 }), /newtonLoss: y must be finite, got NaN at y\[0\]\[1\]/);
   const vector = tf.tensor1d([1, 2]);
   assert.throws(() => newtonLoss(vector as unknown as tf.Tensor2D, loss, { variant: 'fisher', lambda: 1 }), /y must be a non-empty float32 tensor of shape \[N, m\]/);
   const wrongShape: PerSampleLoss = (w) => tf.sum(w, 1, true) as unknown as tf.Tensor1D;

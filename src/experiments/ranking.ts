@@ -29,6 +29,7 @@ import {
   makeRelaxation,
   rankingLossPerSample,
   RELAXATION_NAMES,
+  SORTING_RELAXATIONS,
   type Relaxation,
   type RelaxationName,
   type RelaxationParams,
@@ -206,10 +207,14 @@ function checkRankingSizes(config: RankingConfig): void {
   check(Math.max(valSets, testSets) * n * 4 * 4, `the digit indices of ${Math.max(valSets, testSets)} evaluation sets × n ${n} items`, "'n', 'valSets' or 'testSets'");
 }
 
-/** The relaxation parameters of a set-ranking config: τ for NeuralSort / SoftSort, the steepness for a sorting network. */
+/**
+ * The relaxation parameters of a set-ranking config: those of the relaxation's row that the config
+ * sets (τ for NeuralSort / SoftSort, the steepness for a sorting network); the others keep their defaults.
+ */
 export function relaxationParams(config: SetRankingConfig): RelaxationParams {
-  if (config.relaxation === 'neuralsort' || config.relaxation === 'softsort') return { tau: config.tau };
-  return { steepness: config.steepness };
+  const row = SORTING_RELAXATIONS.find((r) => r.name === config.relaxation);
+  if (!row) throw new Error(`ranking: option 'relaxation' must be one of ${RELAXATION_NAMES.join(', ')}, got ${JSON.stringify(config.relaxation)}`);
+  return Object.fromEntries(row.parameters.filter((p) => p.name in config).map((p) => [p.name, config[p.name] as number | string]));
 }
 
 /** Images [B, n, H, W] and targets [B, n] of a batch. */

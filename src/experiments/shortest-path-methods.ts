@@ -17,7 +17,8 @@ import {
   pathL1Loss,
   pathL2SquaredLoss,
   perturbedFenchelYoungCurvature,
-  relaxedBellmanFord,
+  relaxedShortestPath,
+  resolveRelaxedBellmanFordOptions,
   smoothedLossCurvature,
   smoothedPathCurvature,
   defaultNIter,
@@ -62,12 +63,13 @@ export function shortestPathLoss(config: ShortestPathConfig, gridSize = 12): Sho
           `use --n-iter 0 to choose it from the map size (${defaultNIter(gridSize, gridSize)})`,
       );
     }
-    const options = { beta: config.beta, nIter, loop: relaxed[1] as 'for' | 'while' };
+    const options = resolveRelaxedBellmanFordOptions({ beta: config.beta, nIter, loop: relaxed[1] as 'for' | 'while' }, gridSize, gridSize);
     const pathLoss = relaxed[2] === 'l1' ? pathL1Loss : pathL2SquaredLoss;
+    // The costs are checked by the Newton step (or are the network's outputs): no read back per call.
     return {
       kind: 'relaxed',
       lossPerSample: (target) => (y) =>
-        tf.tidy(() => pathLoss(relaxedBellmanFord(tf.reshape(y, target.shape) as tf.Tensor3D, options), target)),
+        tf.tidy(() => pathLoss(relaxedShortestPath(tf.reshape(y, target.shape) as tf.Tensor3D, options), target)),
     };
   }
   const noise = (rng: Rng) => ({ sigma: config.sigma, samples: config.samples, rng, baseline: true });

@@ -13,7 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../runtime/random';
-import { assertFinite, readOutputs } from './validation';
+import { assertFinite } from '../runtime/checks';
+import { readOutputs } from './validation';
 import type { PerSampleLoss } from './types';
 import { withoutEnclosingTape } from './without-enclosing-tape';
 
@@ -73,8 +74,8 @@ export function lossesAndGradients(y: tf.Tensor2D, lossPerSample: PerSampleLoss,
     return tf.sum(l);
   });
   const gradients = readAndDispose(tf.tidy(() => gradient(y)));
-  assertFinite(losses, `${caller}: lossPerSample(y)`);
-  assertFinite(gradients, `${caller}: the gradient of lossPerSample`);
+  assertFinite(caller, 'lossPerSample(y)', losses);
+  assertFinite(caller, 'the gradient of lossPerSample', gradients);
   return { losses, gradients };
 }
 
@@ -103,7 +104,7 @@ function hessiansByColumnsOnOwnTape(y: tf.Tensor2D, lossPerSample: PerSampleLoss
     );
     for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) hessians[(i * m + k) * m + j] = column[i * m + k];
   }
-  assertFinite(hessians, `${caller}: the Hessian of lossPerSample`);
+  assertFinite(caller, 'the Hessian of lossPerSample', hessians);
   return hessians;
 }
 

@@ -99,15 +99,15 @@ function estimateStep(y: tf.Tensor2D, estimate: CurvatureEstimate, options: Newt
   const curvature: BatchCurvature = {
     n,
     m,
-    gradients: readArray(estimate.gradients, [n, m], `${caller}: estimate.gradients`),
-    losses: estimate.losses === undefined ? null : readArray(estimate.losses, [n], `${caller}: estimate.losses`),
+    gradients: readArray(estimate.gradients, [n, m], caller, 'estimate.gradients'),
+    losses: estimate.losses === undefined ? null : readArray(estimate.losses, [n], caller, 'estimate.losses'),
   };
   if (resolved.variant === 'hessian') {
     const perSample = resolved.curvature === 'per-sample';
     if (!perSample && estimate.hessianMean !== undefined) {
-      curvature.hessianMean = readArray(estimate.hessianMean, [m, m], `${caller}: estimate.hessianMean`);
+      curvature.hessianMean = readArray(estimate.hessianMean, [m, m], caller, 'estimate.hessianMean');
     } else if (estimate.hessians !== undefined) {
-      curvature.hessians = readArray(estimate.hessians, [n, m, m], `${caller}: estimate.hessians`);
+      curvature.hessians = readArray(estimate.hessians, [n, m, m], caller, 'estimate.hessians');
     } else {
       const needed = perSample ? 'estimate.hessians [N, m, m]' : 'estimate.hessianMean [m, m] or estimate.hessians [N, m, m]';
       throw new Error(`${caller}: variant 'hessian' with curvature '${resolved.curvature}' needs ${needed}`);

@@ -1,7 +1,7 @@
 export { dijkstra, dijkstraGrid, dijkstraBatch } from './dijkstra';
 export type { DijkstraOptions, NegativeWeightPolicy } from './dijkstra';
-export { relaxedBellmanFord, defaultNIter, minimumNIter, UNREACHED } from './relaxed-bellman-ford';
-export type { RelaxedBellmanFordOptions, TConorm, TracebackLoop } from './relaxed-bellman-ford';
+export { relaxedBellmanFord, relaxedShortestPath, resolveRelaxedBellmanFordOptions, defaultNIter, minimumNIter, UNREACHED } from './relaxed-bellman-ford';
+export type { RelaxedBellmanFordOptions, ResolvedRelaxedBellmanFordOptions, TConorm, TracebackLoop } from './relaxed-bellman-ford';
 export { pathL1Loss, pathL2SquaredLoss } from './path-losses';
 export { SMOOTHING_DISTRIBUTIONS, drawSmoothingNoise } from './smoothing-noise';
 export type { SmoothingDistribution, NoiseOptions } from './smoothing-noise';

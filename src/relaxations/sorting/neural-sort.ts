@@ -3,7 +3,8 @@
  * the inputs for every sorted position.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertBatchOfVectors, assertFloat, assertPositive } from './validate';
+import { assertBatchOfVectors, assertFloat, assertPositive } from '../../runtime/checks';
+import type { SortingRelaxationRow } from './relaxation';
 
 export interface NeuralSortOptions {
   /** Temperature τ > 0; P tends to the hard permutation as τ → 0. Default 1. */
@@ -23,10 +24,15 @@ export interface NeuralSortOptions {
  */
 export function neuralSort(scores: tf.Tensor2D, options: NeuralSortOptions = {}): tf.Tensor3D {
   const where = 'neuralSort';
-  assertBatchOfVectors(where, 'scores', scores);
+  assertBatchOfVectors(where, 'scores', scores, true);
   assertFloat(where, 'scores', scores);
   const tau = options.tau ?? 1;
   assertPositive(where, 'options.tau', tau);
+  return neuralSortPermutation(scores, tau);
+}
+
+/** `neuralSort` without the checks (no read back): for callers that checked scores [B, n] and τ > 0. */
+export function neuralSortPermutation(scores: tf.Tensor2D, tau: number): tf.Tensor3D {
   return tf.tidy(() => {
     const [batch, n] = scores.shape;
     const rowOfX = scores.reshape([batch, 1, n]); // x_i along the last axis
@@ -43,3 +49,11 @@ function positionCoefficients(n: number, tau: number): Float32Array {
   for (let k = 1; k <= n; k++) out[k - 1] = (2 * k - n - 1) / tau;
   return out;
 }
+
+/** The table row: τ > 0, default 1 (difftopk's). */
+export const NEURALSORT: SortingRelaxationRow<'neuralsort'> = {
+  name: 'neuralsort',
+  description: 'NeuralSort (Grover et al., ICLR 2019): a softmax over the inputs per sorted position',
+  parameters: [{ name: 'tau', description: 'temperature τ > 0', default: 1, range: 'positive' }],
+  build: ({ tau }) => (scores) => neuralSortPermutation(scores, tau as number),
+};
