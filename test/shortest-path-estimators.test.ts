@@ -356,7 +356,7 @@ test('estimators: bad input errors name the argument and the expected value', as
   assert.throws(curvature({ sigma: 0.1, noise: new Float64Array(2 * B * M), samples: 3 }), /samples = 3 but noise holds 2 samples per input/);
   assert.throws(curvature({ sigma: 0.1, noise: new Float64Array(B * M), rng }), /either noise, or rng/);
   assert.throws(curvature({ sigma: 0.1, noise: new Float64Array(B * M).fill(NaN) }), /noise must be finite, got NaN at noise\[0\]/);
-  assert.throws(curvature({ sigma: 0.1, samples: 2, rng }, { hessian: 'full' }), /request.hessian must be 'none', 'batch-mean' or 'per-sample', got 'full'/);
+  assert.throws(curvature({ sigma: 0.1, samples: 2, rng }, { hessian: 'full' }), /request.hessian must be one of 'none', 'batch-mean', 'per-sample', got 'full'/);
   assert.throws(curvature({ sigma: 0.1, samples: 2, rng, pathLoss: () => NaN }), /pathLoss must return a finite number, got NaN for input 0/);
   const wrongTarget = tf.zeros([B, H, W + 1]) as tf.Tensor3D;
   assert.throws(() => smoothedLossCurvature(thetaTensor, wrongTarget, { sigma: 0.1, samples: 2, rng }), /target must have the shape of theta \[3, 4, 4\], got \[3, 4, 5\]/);

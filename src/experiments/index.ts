@@ -33,7 +33,7 @@ export type { ShortestPathPrediction } from './shortest-path';
 export { SHORTEST_PATH_PRESETS, SHORTEST_PATH_METHODS, SHORTEST_PATH_VARIANTS, PAPER_SAMPLE_COUNTS, SHORTEST_PATH_NEWTON_SETTINGS } from './shortest-path-presets';
 export type { ShortestPathConfig, ShortestPathMethod, ShortestPathVariant, NewtonSetting } from './shortest-path-presets';
 export { shortestPathLoss, isRelaxedMethod } from './shortest-path-methods';
-export type { ShortestPathLoss, EstimatedCurvature } from './shortest-path-methods';
+export type { ShortestPathLoss } from './shortest-path-methods';
 export { loadShortestPathData, assembleBatch, generatedTerrainDir } from './shortest-path-data';
 export type { ShortestPathData, ShortestPathBatch, ShortestPathSizes } from './shortest-path-data';
 export { bootstrapMeanInterval, pairedComparisons } from './paired-comparison';

@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CurvatureRequest, PerSampleLoss } from '../newton/index';
+import type { EstimatedCurvature } from '../perturbations/index';
 import {
   pathL1Loss,
   pathL2SquaredLoss,
@@ -26,13 +27,6 @@ import {
 } from '../relaxations/shortest-path/index';
 import type { Rng } from '../runtime/random';
 import type { ShortestPathConfig, ShortestPathMethod } from './shortest-path-presets';
-
-/** Loss values `[B]`, gradients `[B, m]` and, when asked for, the batch-mean Hessian `[m, m]`. */
-export interface EstimatedCurvature {
-  losses: tf.Tensor1D;
-  gradients: tf.Tensor2D;
-  hessianMean?: tf.Tensor2D;
-}
 
 export type ShortestPathLoss =
   | {

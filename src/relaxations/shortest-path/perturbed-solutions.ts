@@ -7,7 +7,7 @@
 import { assertFinite } from '../../runtime/checks';
 import * as tf from '@tensorflow/tfjs';
 import { dijkstraGrid } from './dijkstra';
-import { resolveNoise, noiseScore, type NoiseOptions, type SmoothingDistribution } from './smoothing-noise';
+import { resolveNoise, noiseScore, type NoiseOptions, type SmoothingDistribution } from '../../perturbations/smoothing-noise';
 
 export interface PerturbedSolutions {
   batch: number;
@@ -107,6 +107,11 @@ export function readGrids(theta: tf.Tensor, target: tf.Tensor | null, where: str
   const targetValues = target === null ? null : (target.dataSync() as Float32Array);
   if (targetValues && target) assertFinite(where, 'target', targetValues, target.shape);
   return { batch, height, width, theta: values, target: targetValues };
+}
+
+/** `theta` must be a tensor `[B, H, W]` (the public losses take grids only). */
+export function assertGrids(where: string, theta: unknown): asserts theta is tf.Tensor3D {
+  if (!(theta instanceof tf.Tensor) || theta.rank !== 3) throw new Error(`${where}: theta must be a tensor [B, H, W], got ${shapeOf(theta)}`);
 }
 
 function shapeOf(value: unknown): string {

@@ -13,7 +13,7 @@
  * This is the direct, unbatched form (float64 loops): the reference that the batched
  * shortest-path estimators are tested against, and the tool for smoothing a small function.
  */
-import { assertFinite } from '../../runtime/checks';
+import { assertFinite } from '../runtime/checks';
 import { resolveNoise, noiseScore, noiseCurvature, type NoiseOptions } from './smoothing-noise';
 
 export interface SmoothingOptions extends NoiseOptions {

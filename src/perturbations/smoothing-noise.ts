@@ -11,8 +11,8 @@
  *   but bounded scores, so the estimates have finite variance.
  * Both terms have mean zero, which is why subtracting a baseline f(t) keeps the estimates unbiased.
  */
-import { assertFinite, assertInteger, assertOneOf, assertPositive } from '../../runtime/checks';
-import { Rng } from '../../runtime/random';
+import { assertFinite, assertInteger, assertOneOf, assertPositive } from '../runtime/checks';
+import { Rng } from '../runtime/random';
 
 export type SmoothingDistribution = 'gaussian' | 'cauchy';
 export const SMOOTHING_DISTRIBUTIONS: readonly SmoothingDistribution[] = ['gaussian', 'cauchy'];
