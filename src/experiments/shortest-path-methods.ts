@@ -2,10 +2,10 @@
  * The losses of the shortest-path experiment, one per relaxed algorithm, in the two shapes the
  * Newton-loss API takes:
  * - relaxed Bellman-Ford is differentiable: a per-sample loss Y ↦ l [B] for autodiff (baseline:
- *   backpropagate; Newton: `newtonStep` with autodiff curvature — the Hessian by 144 HVPs);
+ *   backpropagate; Newton: `newtonStep` with `autodiffCurvature` — the Hessian by 144 HVPs);
  * - the stochastic methods estimate the loss, its gradient and (for the Hessian variant) its
- *   batch-mean Hessian from S noisy Dijkstra solves per map: a curvature provider for
- *   `newtonStepFromCurvature` (the baseline uses its gradients).
+ *   batch-mean Hessian from S noisy Dijkstra solves per map: the estimator of a curvature provider
+ *   for the same `newtonStep` (the baseline uses its gradients).
  *
  * Costs Y are `[B, m]` rows of the `g × g` grids (m = g²), targets the true paths `[B, g, g]`.
  * The stochastic methods always subtract the unperturbed baseline (B more solves; unbiased, lower

@@ -24,10 +24,11 @@ import * as tf from '@tensorflow/tfjs';
 import { dijkstraBatch, costRatio, perfectMatch, defaultNIter, minimumNIter } from '../relaxations/shortest-path/index';
 import type { ShortestPathSplit } from '../data/index';
 import { resnet18Trunk, type Resnet18Trunk } from '../models/index';
-import { INDEFINITE_POLICIES, newtonStep, newtonStepFromCurvature, type IndefinitePolicy, type NewtonOptions, type NewtonStep } from '../newton/index';
+import { INDEFINITE_POLICIES, autodiffCurvature, newtonStep, type CurvatureProvider, type IndefinitePolicy, type NewtonOptions } from '../newton/index';
 import { Rng } from '../runtime/random';
 import { checkSeed, type Experiment, type MetricRow } from './experiment';
 import { reportGradientNorm } from './gradient-norm-probe';
+import { newtonLogRow } from './newton-log';
 import { ModelTrainer } from './model-trainer';
 import { assembleBatch, loadShortestPathData, type ShortestPathBatch, type ShortestPathData } from './shortest-path-data';
 import { isRelaxedMethod, shortestPathLoss, type ShortestPathLoss } from './shortest-path-methods';
@@ -168,20 +169,15 @@ export class ShortestPathTrainer extends ModelTrainer<Resnet18Trunk> {
     const newton: NewtonOptions | null = variant === 'baseline' ? null : { variant: variant as 'hessian' | 'fisher', lambda, spectrum, indefinite };
     if (this.loss.kind === 'relaxed') {
       const lossPerSample = this.loss.lossPerSample(paths);
-      if (newton) {
-        const step = newtonStep(costs, lossPerSample, newton);
-        return { loss: step.loss, row: newtonRow(step) };
-      }
+      if (newton) return newtonObjective(costs, autodiffCurvature(lossPerSample), newton);
       const row: MetricRow = { loss: NaN, grad_norm: NaN };
       const loss = tf.mean(lossPerSample(reportGradientNorm(costs, (norm) => (row.grad_norm = norm)))) as tf.Scalar;
       row.loss = loss.dataSync()[0];
       return { loss, row };
     }
-    const estimate = this.loss.estimate(costs, paths, rng, { hessian: newton?.variant === 'hessian' ? 'batch-mean' : 'none' });
-    if (newton) {
-      const step = newtonStepFromCurvature(costs, estimate, newton);
-      return { loss: step.loss, row: newtonRow(step) };
-    }
+    const estimated = this.loss;
+    if (newton) return newtonObjective(costs, { curvature: (y, request) => estimated.estimate(y, paths, rng, request) }, newton);
+    const estimate = estimated.estimate(costs, paths, rng, { hessian: 'none' });
     // mean_i <y_i, g_i> with g constant: its gradient w.r.t. y_i is the estimate g_i / B.
     const loss = tf.div(tf.sum(tf.mul(costs, estimate.gradients)), batchSize) as tf.Scalar;
     const gradNorm = tf.div(tf.norm(estimate.gradients), batchSize).dataSync()[0];
@@ -350,12 +346,9 @@ function batchTensors(batch: ShortestPathBatch): { images: tf.Tensor4D; paths: t
   };
 }
 
-/** The logged values of a Newton step (eigenvalues only when computed: `spectrum`). */
-function newtonRow(step: NewtonStep): MetricRow {
-  const d = step.diagnostics;
+/** The Newton loss of one step and its logged values (eigenvalues only when computed: `spectrum`). */
+function newtonObjective(costs: tf.Tensor2D, curvature: CurvatureProvider, options: NewtonOptions): { loss: tf.Scalar; row: MetricRow } {
+  const step = newtonStep(costs, curvature, options);
   step.target.dispose();
-  const row: MetricRow = { loss: d.loss, newton_loss: d.newtonLoss, grad_norm: d.gradientNorm, newton_grad_norm: d.newtonGradientNorm };
-  if (Number.isFinite(d.eigenvalueMin)) Object.assign(row, { eig_min: d.eigenvalueMin, eig_max: d.eigenvalueMax, condition: d.conditionNumber });
-  row.fallbacks = d.fallbacks;
-  return row;
+  return { loss: step.loss, row: newtonLogRow(step.diagnostics, { condition: true }) };
 }

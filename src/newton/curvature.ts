@@ -83,8 +83,8 @@ export function lossesAndGradients(y: tf.Tensor2D, lossPerSample: PerSampleLoss,
  * All H_i, row-major [N, m, m] in float64, from m Hessian-vector products: product j is
  * ∇_Y Σ_i ⟨g_i(Y), e_j⟩, whose row i is H_i e_j (column j of H_i). Runs off any enclosing
  * gradient tape (the result is plain numbers): recorded on one, the m products' intermediates
- * stay alive until that tape's backward pass (batch 8 of a 12 × 12 relaxed Bellman-Ford: 332 594
- * tensors, the whole 4 GiB wasm heap).
+ * stay alive until that tape's backward pass (for a 12 × 12 relaxed Bellman-Ford, enough to fill
+ * the 4 GiB wasm heap).
  */
 export function hessiansByColumns(y: tf.Tensor2D, lossPerSample: PerSampleLoss, caller: string): Float64Array {
   return withoutEnclosingTape(() => hessiansByColumnsOnOwnTape(y, lossPerSample, caller));

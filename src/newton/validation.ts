@@ -69,8 +69,14 @@ export function readOutputs(y: unknown, caller: string): Float32Array {
 /**
  * Reads a tensor or nested array of the expected shape into float64, checking shape and finiteness.
  */
-export function readArray(value: tf.Tensor | number[] | number[][] | number[][][], shape: number[], caller: string, name: string): Float64Array {
+export function readArray(value: tf.Tensor | Float64Array | number[] | number[][] | number[][][], shape: number[], caller: string, name: string): Float64Array {
   const what = `${caller}: ${name}`;
+  if (value instanceof Float64Array) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (value.length !== size) throw new Error(`${what} must hold ${size} entries (shape [${shape.join(', ')}], row-major), got ${value.length}`);
+    assertFinite(caller, name, value, shape);
+    return value;
+  }
   if (value instanceof tf.Tensor) {
     if (!sameShape(value.shape, shape)) {
       throw new Error(`${what} must have shape [${shape.join(', ')}], got [${value.shape.join(', ')}]`);
