@@ -37,7 +37,7 @@ export interface SetRankingConfig extends RunConfig {
 
 /** The options of `SetRankingConfig` (all but the preset, whose choices are the experiment's), by name. */
 export const SET_RANKING_OPTIONS = {
-  relaxation: { name: 'relaxation', type: 'string', choices: RELAXATION_NAMES, description: 'relaxed sort: neuralsort, softsort, or a sorting network by its sigmoid' },
+  relaxation: { name: 'relaxation', type: 'string', choices: RELAXATION_NAMES, description: 'relaxed sort: neuralsort, softsort, or a sorting network named by its sigmoid (nl.SORTING_RELAXATIONS)' },
   variant: { name: 'variant', type: 'string', choices: RANKING_VARIANTS, description: 'baseline (plain loss) or Newton loss with the hessian / fisher curvature' },
   lambda: { name: 'lambda', type: 'number', description: 'Tikhonov strength λ > 0 of the Newton loss (stored as 0 for the baseline)' },
   n: { name: 'n', type: 'integer', description: 'items per set to rank' },

@@ -31,9 +31,8 @@ import { reportGradientNorm } from './gradient-norm-probe';
 import { newtonLogRow } from './newton-log';
 import { ModelTrainer } from './model-trainer';
 import { assembleBatch, loadShortestPathData, type ShortestPathBatch, type ShortestPathData } from './shortest-path-data';
-import { isRelaxedMethod, shortestPathLoss, type ShortestPathLoss } from './shortest-path-methods';
+import { isRelaxedMethod, shortestPathLoss, shortestPathMethod, SHORTEST_PATH_METHOD_TABLE, SHORTEST_PATH_METHODS, type ShortestPathLoss } from './shortest-path-methods';
 import {
-  SHORTEST_PATH_METHODS,
   SHORTEST_PATH_PRESETS,
   SHORTEST_PATH_VARIANTS,
   type ShortestPathConfig,
@@ -195,7 +194,7 @@ export const shortestPathExperiment: Experiment<ShortestPathConfig> = {
       name: 'method',
       type: 'string',
       choices: SHORTEST_PATH_METHODS,
-      description: 'rbf-<for|while>-<l1|l2>: relaxed Bellman-Ford; ss-loss / ss-algorithm: stochastic smoothing of the loss / algorithm; perturbed-fy: perturbed optimizer + Fenchel-Young',
+      description: SHORTEST_PATH_METHOD_TABLE.map((row) => `${row.name}: ${row.description}`).join('; '),
     },
     {
       name: 'variant',
@@ -289,7 +288,10 @@ export function validateShortestPathConfig(config: Record<string, unknown>): Sho
   if (config.variant === 'baseline') normalised.lambda = 0;
   else positive('lambda');
   if (config.variant !== 'hessian') normalised.indefinite = 'invert';
-  if (isRelaxedMethod(config.method as string)) {
+  const method = shortestPathMethod(config.method as string);
+  // The options the method does not read are stored as 0.
+  for (const key of ['beta', 'nIter', 'samples', 'sigma'] as const) if (!method.parameters.includes(key)) normalised[key] = 0;
+  if (method.kind === 'relaxed') {
     if (config.variant === 'hessian') {
       fail('variant', `baseline or fisher for ${String(config.method)} (as in the paper): its exact Hessian takes 144 Hessian-vector products per step, about 70 s at batch 70 on a CPU (see bench/shortest-path-train-step.ts)`);
     }
@@ -298,13 +300,9 @@ export function validateShortestPathConfig(config: Record<string, unknown>): Sho
     // 0 = from the map size; the generated maps are 12 × 12, so it is stored as their value (25).
     if (config.nIter === 0 && config.dataDir === '') normalised.nIter = defaultNIter(12, 12);
     if (config.dataDir === '' && normalised.nIter < minimumNIter(12, 12)) fail('nIter', `0 (from the map size) or at least ${minimumNIter(12, 12)} for the 12 × 12 generated maps`);
-    normalised.samples = 0;
-    normalised.sigma = 0;
   } else {
     integerAtLeast('samples', 1);
     positive('sigma');
-    normalised.beta = 0;
-    normalised.nIter = 0;
   }
   return normalised;
 }
