@@ -18,8 +18,7 @@ import {
   pathL1Loss,
   pathL2SquaredLoss,
   perturbedFenchelYoungCurvature,
-  relaxedShortestPath,
-  resolveRelaxedBellmanFordOptions,
+  relaxedBellmanFord,
   smoothedLossCurvature,
   smoothedPathCurvature,
   defaultNIter,
@@ -69,13 +68,12 @@ function relaxedBellmanFordRow<Name extends string>(name: Name, loop: 'for' | 'w
             `use --n-iter 0 to choose it from the map size (${defaultNIter(gridSize, gridSize)})`,
         );
       }
-      const options = resolveRelaxedBellmanFordOptions({ beta: config.beta, nIter, loop }, gridSize, gridSize);
+      const options = { beta: config.beta, nIter, loop };
       const pathLoss = loss === 'l1' ? pathL1Loss : pathL2SquaredLoss;
-      // The costs are checked by the Newton step (or are the network's outputs): no read back per call.
       return {
         kind: 'relaxed',
         lossPerSample: (target) => (y) =>
-          tf.tidy(() => pathLoss(relaxedShortestPath(tf.reshape(y, target.shape) as tf.Tensor3D, options), target)),
+          tf.tidy(() => pathLoss(relaxedBellmanFord(tf.reshape(y, target.shape) as tf.Tensor3D, options), target)),
       };
     },
   };

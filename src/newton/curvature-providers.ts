@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { assertPerSampleLoss, hessiansByColumns, lossesAndGradients } from './curvature';
+import { withInputsChecked } from '../runtime/checks';
 import { withoutEnclosingTape } from './without-enclosing-tape';
 import type { CurvatureEstimate, CurvatureProvider, PerSampleLoss } from './types';
 
@@ -20,8 +21,9 @@ export function autodiffCurvature(lossPerSample: PerSampleLoss): CurvatureProvid
     throw new Error(`${caller}: lossPerSample must be a function Y [N, m] ↦ l [N], got ${String(lossPerSample)}`);
   }
   return {
+    // The step has checked Y: the loss's own input checks are off for its m + 1 evaluations.
     curvature: (y, request) =>
-      withoutEnclosingTape((): CurvatureEstimate => {
+      withInputsChecked(() => withoutEnclosingTape((): CurvatureEstimate => {
         if (request.checkPerSample) assertPerSampleLoss(y, lossPerSample);
         const detached = tf.clone(y);
         try {
@@ -31,7 +33,7 @@ export function autodiffCurvature(lossPerSample: PerSampleLoss): CurvatureProvid
         } finally {
           detached.dispose();
         }
-      }),
+      })),
   };
 }
 

@@ -2,9 +2,9 @@
  * Argument checks at the public boundary, shared by the Newton losses and the relaxations. Every
  * error names the function (`where`), the argument and what was expected, and quotes the value.
  *
- * Reading a tensor's values to check them costs a GPU/wasm → CPU copy: public functions check
- * once, and the functions they hand out for training (per-sample losses, relaxations by name) run
- * without reading their inputs back, since the Newton step or the caller has checked them.
+ * Reading a tensor's values to check them costs a GPU/wasm → CPU copy. Public functions check
+ * their tensors once per call; inside `withInputsChecked` (the Newton step's curvature evaluations:
+ * m Hessian-vector products of a loss at outputs the step has checked once) those reads are off.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -56,8 +56,24 @@ export function assertFinite(where: string, name: string, values: ArrayLike<numb
   }
 }
 
-/** `assertFinite` on a tensor's values (one read back to the CPU). */
+let inputsChecked = 0;
+
+/**
+ * Runs `f` with the finiteness checks of tensors (`assertFiniteTensor`) off: for a caller that has
+ * checked the inputs of everything `f` evaluates, and evaluates it many times.
+ */
+export function withInputsChecked<T>(f: () => T): T {
+  inputsChecked += 1;
+  try {
+    return f();
+  } finally {
+    inputsChecked -= 1;
+  }
+}
+
+/** `assertFinite` on a tensor's values (one read back to the CPU; none inside `withInputsChecked`). */
 export function assertFiniteTensor(where: string, name: string, value: tf.Tensor): void {
+  if (inputsChecked > 0) return;
   assertFinite(where, name, value.dataSync(), value.shape);
 }
 

@@ -1,7 +1,7 @@
 export { dijkstra, dijkstraGrid, dijkstraBatch } from './dijkstra';
 export type { DijkstraOptions, NegativeWeightPolicy } from './dijkstra';
-export { relaxedBellmanFord, relaxedShortestPath, resolveRelaxedBellmanFordOptions, defaultNIter, minimumNIter, UNREACHED } from './relaxed-bellman-ford';
-export type { RelaxedBellmanFordOptions, ResolvedRelaxedBellmanFordOptions, TConorm, TracebackLoop } from './relaxed-bellman-ford';
+export { relaxedBellmanFord, defaultNIter, minimumNIter, UNREACHED } from './relaxed-bellman-ford';
+export type { RelaxedBellmanFordOptions, TConorm, TracebackLoop } from './relaxed-bellman-ford';
 export { pathL1Loss, pathL2SquaredLoss } from './path-losses';
 export { smoothedShortestPathLoss, smoothedLossCurvature, hammingDistance } from './smoothed-loss';
 export type { SmoothedLossOptions, PathLossFunction } from './smoothed-loss';

@@ -99,18 +99,8 @@ export function relaxedBellmanFord(cost: tf.Tensor3D, options: RelaxedBellmanFor
   if (batch < 1 || height < 1 || width < 1) {
     throw new Error(`relaxedBellmanFord: cost must have a non-empty shape [B, H, W], got [${cost.shape.join(', ')}]`);
   }
-  const resolved = resolveRelaxedBellmanFordOptions(options, height, width);
+  const { beta, nIter, tConorm, p, loop } = resolveOptions(options, height, width);
   assertFiniteTensor('relaxedBellmanFord', 'cost', cost);
-  return relaxedShortestPath(cost, resolved);
-}
-
-/**
- * `relaxedBellmanFord` without the checks (no read back): for callers that checked the costs
- * `[B, H, W]` and resolved the options for that grid (`resolveRelaxedBellmanFordOptions`).
- */
-export function relaxedShortestPath(cost: tf.Tensor3D, options: ResolvedRelaxedBellmanFordOptions): tf.Tensor3D {
-  const { beta, nIter, tConorm, p, loop } = options;
-  const [batch, height, width] = cost.shape;
   return tf.tidy(() => {
     const predecessors = softPredecessors(cost, beta, nIter);
     const combine = tConormFunction(tConorm, p);
@@ -238,15 +228,12 @@ function whileTraceback(path: tf.Tensor3D, mass: tf.Tensor3D, predecessors: tf.T
   return tf.add(accumulated, tf.mul(running, path)) as tf.Tensor3D;
 }
 
-/** The options of `relaxedBellmanFord` with their defaults, checked. */
-export type ResolvedRelaxedBellmanFordOptions = Required<Omit<RelaxedBellmanFordOptions, 'allowUnreached'>>;
-
 /**
  * Checks `options` for an `height × width` grid and fills in the defaults (β 10, nIter
  * `defaultNIter(H, W)`, probabilistic t-conorm, p 5, for loop); an nIter below
  * `minimumNIter(H, W)` is refused unless `allowUnreached`.
  */
-export function resolveRelaxedBellmanFordOptions(options: RelaxedBellmanFordOptions, height: number, width: number): ResolvedRelaxedBellmanFordOptions {
+function resolveOptions(options: RelaxedBellmanFordOptions, height: number, width: number): Required<Omit<RelaxedBellmanFordOptions, 'allowUnreached'>> {
   const where = 'relaxedBellmanFord';
   const { beta = 10, nIter = defaultNIter(height, width), tConorm = 'probabilistic', p = 5, loop = 'for' } = options;
   assertPositive(where, 'beta', beta);

@@ -32,11 +32,6 @@ export function neuralSort(scores: tf.Tensor2D, options: NeuralSortOptions = {})
   assertFloat(where, 'scores', scores);
   const tau = options.tau ?? 1;
   assertPositive(where, 'options.tau', tau);
-  return neuralSortPermutation(scores, tau);
-}
-
-/** `neuralSort` without the checks (no read back): for callers that checked scores [B, n] and τ > 0. */
-export function neuralSortPermutation(scores: tf.Tensor2D, tau: number): tf.Tensor3D {
   return tf.tidy(() => {
     const [batch, n] = scores.shape;
     const rowOfX = scores.reshape([batch, 1, n]); // x_i along the last axis
@@ -59,5 +54,5 @@ export const NEURALSORT: SortingRelaxationRow<'neuralsort'> = {
   name: 'neuralsort',
   description: 'NeuralSort (Grover et al., ICLR 2019): a softmax over the inputs per sorted position',
   parameters: [{ name: 'tau', description: 'temperature τ > 0', default: 1, range: 'positive' }],
-  build: ({ tau }) => (scores) => neuralSortPermutation(scores, tau as number),
+  build: ({ tau }) => (scores) => neuralSort(scores, { tau: tau as number }),
 };

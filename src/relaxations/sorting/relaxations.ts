@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { PerSampleLoss } from '../../newton/types';
-import { assertBatchOfVectors, assertFloat } from '../../runtime/checks';
+import { assertBatchOfVectors } from '../../runtime/checks';
 import { findRow, parameterDefaults, resolveParameters, type RelaxationParams } from '../relaxation-row';
 import { ascendingRanks } from './ground-truth';
 import { NEURALSORT } from './neural-sort';
@@ -32,20 +32,15 @@ export const RELAXATION_DEFAULTS: Readonly<Record<RelaxationName, RelaxationPara
 /**
  * A relaxation by name, its defaults overridden by `params`. The parameters are checked now (a
  * parameter the relaxation does not have, or a value out of range, is an error); each call checks
- * the shape and dtype of the scores but does not read them back (the Newton step, or the caller,
- * checks that they are finite).
+ * its scores as the relaxation's function does (not inside the Newton step's Hessian-vector
+ * products, whose outputs the step has checked once: see `withInputsChecked`).
  *
  * Example: `makeRelaxation('cauchy', { steepness: 20, network: 'bitonic' })`.
  */
 export function makeRelaxation(name: RelaxationName, params: RelaxationParams = {}): Relaxation {
   const where = 'makeRelaxation';
   const row = findRow(where, SORTING_RELAXATIONS, name);
-  const relax = row.build(resolveParameters(where, row, params));
-  return (scores) => {
-    assertBatchOfVectors(name, 'scores', scores, false);
-    assertFloat(name, 'scores', scores);
-    return relax(scores);
-  };
+  return row.build(resolveParameters(where, row, params));
 }
 
 /**

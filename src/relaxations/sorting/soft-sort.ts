@@ -44,11 +44,6 @@ export function softSort(scores: tf.Tensor2D, options: SoftSortOptions = {}): tf
   const pow = options.pow ?? 1;
   assertPositive(where, 'options.tau', tau);
   assertAtLeast(where, 'options.pow', pow, 1);
-  return softSortPermutation(scores, tau, pow);
-}
-
-/** `softSort` without the checks (no read back): for callers that checked scores [B, n], τ > 0, pow ≥ 1. */
-export function softSortPermutation(scores: tf.Tensor2D, tau: number, pow: number): tf.Tensor3D {
   return tf.tidy(() => {
     const [batch, n] = scores.shape;
     const hardPermutation = withoutGradient(scores, (x) => tf.oneHot(ascendingRanks(x as tf.Tensor2D), n).toFloat());
@@ -67,5 +62,5 @@ export const SOFTSORT: SortingRelaxationRow<'softsort'> = {
     { name: 'tau', description: 'temperature τ > 0', default: 1, range: 'positive' },
     { name: 'pow', description: 'distance exponent ≥ 1', default: 1, range: 1 },
   ],
-  build: ({ tau, pow }) => (scores) => softSortPermutation(scores, tau as number, pow as number),
+  build: ({ tau, pow }) => (scores) => softSort(scores, { tau: tau as number, pow: pow as number }),
 };

@@ -56,15 +56,7 @@ export function sortingNetwork(scores: tf.Tensor2D, options: SortingNetworkOptio
   const artLambda = options.artLambda ?? 0.25;
   assertPositive(where, 'options.steepness', steepness);
   assertAtLeast(where, 'options.artLambda', artLambda, 0);
-  return runSortingNetwork(scores, { network: options.network, sigmoid: options.sigmoid, steepness, artLambda });
-}
-
-/**
- * `sortingNetwork` without the checks (no read back): for callers that checked scores [B, n] and
- * the options (all given).
- */
-export function runSortingNetwork(scores: tf.Tensor2D, options: Required<SortingNetworkOptions>): SortingNetworkResult {
-  const { network, sigmoid, steepness, artLambda } = options;
+  const { network, sigmoid } = options;
   const weights = comparatorWeights(sigmoid, steepness, artLambda);
   const [batch, n] = scores.shape;
   const { layers, identity } = networkTensors(network, n);
@@ -96,7 +88,7 @@ export const SORTING_NETWORKS_BY_SIGMOID: readonly SortingRelaxationRow<Comparat
     { name: 'artLambda', description: "ART exponent λ ≥ 0 of 'logistic_phi'", default: 0.25, range: 0 },
   ],
   build: ({ network, steepness, artLambda }) => (scores) => {
-    const { permutation, sorted } = runSortingNetwork(scores, {
+    const { permutation, sorted } = sortingNetwork(scores, {
       network: network as SortingNetworkType,
       sigmoid,
       steepness: steepness as number,
