@@ -5,6 +5,7 @@ export * from './runtime/index';
 export * from './newton/index';
 export * from './relaxations/sorting/index';
 export * from './relaxations/shortest-path/index';
+export * from './perturbations/index';
 export * from './data/index';
 export * from './models/index';
 export * from './experiments/index';

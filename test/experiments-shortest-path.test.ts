@@ -15,7 +15,7 @@ import {
   SHORTEST_PATH_PRESETS,
   SHORTEST_PATH_METHODS,
   dijkstraBatch,
-  newtonTargetFromCurvature,
+  givenCurvature,
   newtonTarget,
   relativeError,
   assembleBatch,
@@ -162,7 +162,7 @@ test('ShortestPathTrainer: each variant hands the trunk the right gradient w.r.t
         const target =
           trainer.loss.kind === 'relaxed'
             ? newtonTarget(costs, trainer.loss.lossPerSample(paths), options)
-            : newtonTargetFromCurvature(costs, trainer.loss.estimate(costs, paths, noiseOf(trainer, 3), { hessian: options.variant === 'hessian' ? 'batch-mean' : 'none' }), options);
+            : newtonTarget(costs, givenCurvature(trainer.loss.estimate(costs, paths, noiseOf(trainer, 3), { hessian: options.variant === 'hessian' ? 'batch-mean' : 'none' })), options);
         const expected = tf.div(tf.sub(costs, target), batch.size);
         assert.ok(relativeError(gradient.dataSync(), expected.dataSync()) < 1e-4, `${label}: Newton-loss gradient (Y − Z*) / B`);
         assert.ok(row.newton_grad_norm > 0 && Number.isFinite(row.newton_loss), label);

@@ -1,5 +1,5 @@
-// Newton targets against the float64 reference (test/reference/sorting.json, README in
-// /work/shared/reference): newton_target_hessian = x_i − (mean_b H_b + λI)⁻¹ g_i and
+// Newton targets against the float64 reference (test/reference/sorting.json, README
+// and generator: test/reference/README.md): newton_target_hessian = x_i − (mean_b H_b + λI)⁻¹ g_i and
 // newton_target_fisher = x_i − (mean_b g_b g_bᵀ + λI)⁻¹ g_i, from the reference's own per-sample
 // gradients and Hessians. Nine of the fourteen cases (sorting networks) have an indefinite
 // mean Hessian + λI: the default policy 'invert' must reproduce the reference's exact inverse.
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, relativeError, newtonStepFromCurvature, newtonTargetFromCurvature, type NewtonOptions } from '../src/index';
+import { initBackend, relativeError, newtonStep, newtonTarget, givenCurvature, type NewtonOptions } from '../src/index';
 
 interface ReferenceCase {
   method: string;
@@ -51,7 +51,7 @@ test('Hessian and Fisher Newton targets from float64 curvature match the referen
       ['hessian', c.newton_target_hessian],
       ['fisher', c.newton_target_fisher],
     ] as const) {
-      const step = newtonStepFromCurvature(x, estimate, { variant, lambda: c.tikhonov });
+      const step = newtonStep(x, givenCurvature(estimate), { variant, lambda: c.tikhonov });
       assertClose(step.target.dataSync(), expected.flat(), 1e-5, `${variant} ${label(c)}`);
       assert.equal(step.diagnostics.fallbacks, 0, `${variant} ${label(c)}: no eigenvalue changed`);
       if (variant === 'hessian' && step.diagnostics.eigenvalueMin < 0) indefinite++;
@@ -68,8 +68,8 @@ test('the same from float32 tensors (as a relaxation would supply them) match to
     const gradients = tf.tensor2d(c.grad_per_sample);
     const hessians = tf.tensor3d(c.hessian_per_sample);
     const options: NewtonOptions = { variant: 'hessian', lambda: c.tikhonov };
-    const hessian = newtonTargetFromCurvature(x, { gradients, hessians }, options);
-    const fisher = newtonTargetFromCurvature(x, { gradients }, { variant: 'fisher', lambda: c.tikhonov });
+    const hessian = newtonTarget(x, givenCurvature({ gradients, hessians }), options);
+    const fisher = newtonTarget(x, givenCurvature({ gradients }), { variant: 'fisher', lambda: c.tikhonov });
     assertClose(hessian.dataSync(), c.newton_target_hessian.flat(), 1e-4, `hessian ${label(c)}`);
     assertClose(fisher.dataSync(), c.newton_target_fisher.flat(), 1e-4, `fisher ${label(c)}`);
     tf.dispose([x, gradients, hessians, hessian, fisher]);

@@ -187,7 +187,7 @@ test('dijkstra: zero weights are allowed; negative weights throw unless clamped 
 
 test('dijkstra: bad input errors name the argument', async () => {
   await initBackend('cpu');
-  assert.throws(() => dijkstraGrid(Float64Array.from([1, NaN, 1, 1]), 2, 2), /weights\[1\] must be finite, got NaN/);
+  assert.throws(() => dijkstraGrid(Float64Array.from([1, NaN, 1, 1]), 2, 2), /weights must be finite, got NaN at weights\[0\]\[1\]/);
   assert.throws(() => dijkstraGrid(Float64Array.from([1, Infinity, 1, 1]), 2, 2, undefined, { negativeWeights: 'clamp' }), /finite/);
   assert.throws(() => dijkstraGrid(new Float64Array(5), 2, 2), /weights must have height\*width = 4 entries, got 5/);
   assert.throws(() => dijkstraGrid(new Float64Array(4), 2, 2, new Float64Array(3)), /outPath must have/);

@@ -81,8 +81,8 @@ test('drawSmoothingNoise: seeded, antithetic pairs, Gaussian and Cauchy have the
   // Quartiles of the standard Cauchy are -1 and 1.
   assert.ok(Math.abs(cauchy[25_000] + 1) < 0.03 && Math.abs(cauchy[75_000] - 1) < 0.03);
   assert.throws(() => drawSmoothingNoise(new Rng(1), 1, 3, 2, 'gaussian', true), /even number of samples, got 3/);
-  assert.throws(() => drawSmoothingNoise(new Rng(1), 1, 0, 2), /samples must be an integer >= 1, got 0/);
-  assert.throws(() => drawSmoothingNoise(new Rng(1), 1, 1, 2, 'laplace' as SmoothingDistribution), /distribution must be one of gaussian, cauchy/);
+  assert.throws(() => drawSmoothingNoise(new Rng(1), 1, 0, 2), /samples must be an integer ≥ 1, got 0/);
+  assert.throws(() => drawSmoothingNoise(new Rng(1), 1, 1, 2, 'laplace' as SmoothingDistribution), /distribution must be one of 'gaussian', 'cauchy'/);
 });
 
 /**
@@ -348,24 +348,24 @@ test('estimators: bad input errors name the argument and the expected value', as
   const curvature = (options: object, request: object = { hessian: 'batch-mean' }) => () =>
     smoothedLossCurvature(thetaTensor, targetTensor, options as never, request as never);
   assert.throws(curvature({ sigma: 0, samples: 3, rng }), /smoothedLossCurvature: sigma must be a finite number > 0, got 0/);
-  assert.throws(curvature({ sigma: 0.1, rng }), /samples must be an integer >= 1, got undefined/);
+  assert.throws(curvature({ sigma: 0.1, rng }), /samples must be an integer ≥ 1, got undefined/);
   assert.throws(curvature({ sigma: 0.1, samples: 3 }), /rng must be an Rng \(or pass explicit noise\)/);
   assert.throws(curvature({ sigma: 0.1, samples: 3, rng, antithetic: true }), /even number of samples, got 3/);
-  assert.throws(curvature({ sigma: 0.1, samples: 2, rng, distribution: 'laplace' }), /distribution must be one of gaussian, cauchy, got 'laplace'/);
+  assert.throws(curvature({ sigma: 0.1, samples: 2, rng, distribution: 'laplace' }), /distribution must be one of 'gaussian', 'cauchy', got 'laplace'/);
   assert.throws(curvature({ sigma: 0.1, noise: new Float64Array(5) }), /noise must be a Float32Array\/Float64Array of length S \* 3 \* 16/);
   assert.throws(curvature({ sigma: 0.1, noise: new Float64Array(2 * B * M), samples: 3 }), /samples = 3 but noise holds 2 samples per input/);
   assert.throws(curvature({ sigma: 0.1, noise: new Float64Array(B * M), rng }), /either noise, or rng/);
-  assert.throws(curvature({ sigma: 0.1, noise: new Float64Array(B * M).fill(NaN) }), /noise\[0\] must be finite, got NaN/);
-  assert.throws(curvature({ sigma: 0.1, samples: 2, rng }, { hessian: 'full' }), /request.hessian must be 'none', 'batch-mean' or 'per-sample', got 'full'/);
+  assert.throws(curvature({ sigma: 0.1, noise: new Float64Array(B * M).fill(NaN) }), /noise must be finite, got NaN at noise\[0\]/);
+  assert.throws(curvature({ sigma: 0.1, samples: 2, rng }, { hessian: 'full' }), /request.hessian must be one of 'none', 'batch-mean', 'per-sample', got 'full'/);
   assert.throws(curvature({ sigma: 0.1, samples: 2, rng, pathLoss: () => NaN }), /pathLoss must return a finite number, got NaN for input 0/);
   const wrongTarget = tf.zeros([B, H, W + 1]) as tf.Tensor3D;
   assert.throws(() => smoothedLossCurvature(thetaTensor, wrongTarget, { sigma: 0.1, samples: 2, rng }), /target must have the shape of theta \[3, 4, 4\], got \[3, 4, 5\]/);
   const flat = tf.zeros([B, M + 1]);
   assert.throws(() => perturbedFenchelYoungCurvature(flat, targetTensor, { sigma: 0.1, samples: 2, rng }), /theta must be \[3, 16\] to match target \[3, 4, 4\], got \[3, 17\]/);
   const nan = tf.fill([B, H, W], NaN) as tf.Tensor3D;
-  assert.throws(() => smoothedShortestPath(nan, { sigma: 0.1, samples: 2, rng }), /smoothedShortestPath: theta must be finite, found NaN/);
+  assert.throws(() => smoothedShortestPath(nan, { sigma: 0.1, samples: 2, rng }), /smoothedShortestPath: theta must be finite, got NaN at theta\[0\]/);
   assert.throws(() => smoothedShortestPathLoss(flat as unknown as tf.Tensor3D, targetTensor, { sigma: 0.1, samples: 2, rng }), /theta must be a tensor \[B, H, W\]/);
   assert.throws(() => smoothedPathCurvature(thetaTensor, targetTensor, { sigma: 0.1, samples: 2, rng, loss: 'huber' as never }), /loss must be 'l1' or 'l2', got 'huber'/);
-  assert.throws(() => smoothingEstimate((x) => x[0], [1, NaN], { sigma: 1, samples: 1, rng }), /theta\[1\] must be finite, got NaN/);
+  assert.throws(() => smoothingEstimate((x) => x[0], [1, NaN], { sigma: 1, samples: 1, rng }), /theta must be finite, got NaN at theta\[1\]/);
   tf.dispose([thetaTensor, targetTensor, wrongTarget, flat, nan]);
 });

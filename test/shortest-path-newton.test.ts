@@ -14,11 +14,15 @@ import {
   pathL2SquaredLoss,
   perturbedFenchelYoungCurvature,
   perturbedFenchelYoungLoss,
-  newtonStepFromCurvature,
+  newtonStep,
+  givenCurvature,
   curvatureRequest,
   withFisherNewtonGradient,
 } from '../src/index';
-import type { CurvatureProvider, NewtonOptions } from '../src/index';
+import type { CurvatureRequest, EstimatedCurvature, NewtonOptions } from '../src/index';
+
+/** A relaxation's estimator at costs Y [N, m] (what a `CurvatureProvider` returns). */
+type Estimator = (y: tf.Tensor2D, request: CurvatureRequest) => EstimatedCurvature;
 
 const H = 4;
 const W = 4;
@@ -74,7 +78,7 @@ function directTargets(y: Float32Array, gradients: Float32Array, curvature: (i: 
   return targets;
 }
 
-const providers: Record<string, (target: tf.Tensor3D, noise: Float64Array) => CurvatureProvider> = {
+const providers: Record<string, (target: tf.Tensor3D, noise: Float64Array) => Estimator> = {
   'smoothed loss': (target, noise) => (y, request) => smoothedLossCurvature(y, target, { sigma: SIGMA, noise, baseline: true }, request),
   'smoothed algorithm (L2, Gauss-Newton)': (target, noise) => (y, request) =>
     smoothedPathCurvature(y, target, { sigma: SIGMA, noise, loss: 'l2' }, request),
@@ -95,7 +99,7 @@ for (const [name, makeProvider] of Object.entries(providers)) {
     for (const options of cases) {
       const before = tf.memory().numTensors;
       const estimate = provider(y, curvatureRequest(options));
-      const step = newtonStepFromCurvature(y, estimate, options);
+      const step = newtonStep(y, givenCurvature(estimate), options);
       const target64 = step.target.dataSync();
       assert.ok(target64.every(Number.isFinite) && Number.isFinite(step.loss.dataSync()[0]), `${options.variant}: finite`);
       assert.ok(Number.isFinite(step.diagnostics.newtonLoss) && Number.isFinite(step.diagnostics.loss));
@@ -131,7 +135,7 @@ test('Fisher Newton loss as a custom gradient through the estimator ops equals t
     'smoothed algorithm': (grid) => pathL2SquaredLoss(smoothedShortestPath(grid, { sigma: SIGMA, noise }), target),
     'perturbed optimizer': (grid) => perturbedFenchelYoungLoss(grid, target, { sigma: SIGMA, noise }),
   };
-  const estimates: Record<string, CurvatureProvider> = {
+  const estimates: Record<string, Estimator> = {
     'smoothed loss': providers['smoothed loss'](target, noise),
     'smoothed algorithm': providers['smoothed algorithm (L2, Gauss-Newton)'](target, noise),
     'perturbed optimizer': providers['perturbed optimizer + Fenchel-Young'](target, noise),
@@ -140,7 +144,7 @@ test('Fisher Newton loss as a custom gradient through the estimator ops equals t
     const lossOf = (x: tf.Tensor): tf.Scalar => tf.mean(op(tf.reshape(withFisherNewtonGradient(x as tf.Tensor2D, LAMBDA), [N, H, W]) as tf.Tensor3D));
     const gradient = tf.grad(lossOf)(y);
     const estimate = estimates[name](y, { hessian: 'none' });
-    const step = newtonStepFromCurvature(y, estimate, { variant: 'fisher', lambda: LAMBDA });
+    const step = newtonStep(y, givenCurvature(estimate), { variant: 'fisher', lambda: LAMBDA });
     // grad of the Newton loss = (Y - Z*) / N.
     const expected = tf.tidy(() => tf.div(tf.sub(y, step.target), N));
     assert.ok(relativeError(gradient.dataSync(), expected.dataSync()) < 1e-4, name);

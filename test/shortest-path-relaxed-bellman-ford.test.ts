@@ -236,10 +236,10 @@ test('relaxedBellmanFord and path losses: bad input errors name the argument and
   const cost = tf.ones([1, 3, 3]) as tf.Tensor3D;
   assert.throws(() => relaxedBellmanFord(tf.ones([3, 3]) as unknown as tf.Tensor3D), /cost must be a rank-3 tensor \[B, H, W\], got shape \[3,? ?3\]/);
   assert.throws(() => relaxedBellmanFord(cost, { beta: 0 }), /beta must be a finite number > 0, got 0/);
-  assert.throws(() => relaxedBellmanFord(cost, { nIter: 2.5 }), /nIter must be an integer >= 1, got 2.5/);
-  assert.throws(() => relaxedBellmanFord(cost, { tConorm: 'max' as TConorm }), /tConorm must be one of probabilistic, hamacher, yager_1, got 'max'/);
-  assert.throws(() => relaxedBellmanFord(cost, { tConorm: 'hamacher', p: -1 }), /p \(Hamacher\) must be a finite number >= 0, got -1/);
-  assert.throws(() => relaxedBellmanFord(cost, { loop: 'until' as TracebackLoop }), /loop must be 'for' or 'while', got 'until'/);
+  assert.throws(() => relaxedBellmanFord(cost, { nIter: 2.5 }), /nIter must be an integer ≥ 1, got 2.5/);
+  assert.throws(() => relaxedBellmanFord(cost, { tConorm: 'max' as TConorm }), /tConorm must be one of 'probabilistic', 'hamacher', 'yager_1', got 'max'/);
+  assert.throws(() => relaxedBellmanFord(cost, { tConorm: 'hamacher', p: -1 }), /p \(Hamacher\) must be a finite number ≥ 0, got -1/);
+  assert.throws(() => relaxedBellmanFord(cost, { loop: 'until' as TracebackLoop }), /loop must be one of 'for', 'while', got 'until'/);
   const bad = tf.tensor3d([[[1, NaN], [1, 1]]]);
   assert.throws(() => relaxedBellmanFord(bad), /cost must be finite/);
   assert.throws(() => pathL1Loss(cost, tf.ones([1, 3, 4]) as tf.Tensor3D), /pathL1Loss: target must have the shape of path \[1, 3, 3\], got \[1, 3, 4\]/);

@@ -461,7 +461,7 @@ nl.table(positiveRuns, `digit-ranking, NeuralSort, n = 10 (${smoke ? 'smoke: 20 
 //   Fisher over seeds.
 // - **04 · shortest-path relaxations** and **05 · shortest-path supervision**: relaxed Bellman-Ford,
 //   stochastic smoothing and perturbed optimizers on 12 × 12 terrain maps, where the curvature is
-//   estimated by sampling (`newtonStepFromCurvature`) and the Fisher solve uses Woodbury (m = 144).
+//   estimated by sampling (a `CurvatureProvider` of the relaxation, the same `newtonStep`) and the Fisher solve uses Woodbury (m = 144).
 // - **00 · runtime**: the backend and the cost of one training step.
 //
 // Paper-sized runs go through the command line (each run is stored and resumes when interrupted):

@@ -152,7 +152,7 @@ const cosine = (a: ArrayLike<number>, b: ArrayLike<number>, k: number): number =
 };
 const lambda = 10;
 const direction = (estimate: nl.CurvatureEstimate, variant: nl.NewtonVariant): Float32Array =>
-  tf.tidy(() => tf.sub(y, nl.newtonTargetFromCurvature(y, estimate, { variant, lambda })).dataSync() as Float32Array);
+  tf.tidy(() => tf.sub(y, nl.newtonTarget(y, nl.givenCurvature(estimate), { variant, lambda })).dataSync() as Float32Array);
 const referenceDirection = { hessian: direction(reference, 'hessian'), fisher: direction(reference, 'fisher') };
 const spread: { samples: number; gradientError: number; hessianError: number; cosGradient: number; cosFisher: number; cosHessian: number }[] = [];
 const bar = nl.progress('estimates');
@@ -219,7 +219,7 @@ tf.dispose([relaxedNewton.loss, relaxedNewton.target]);
 const poSamples = smoke ? 10 : 30;
 const fenchelYoung = nl.perturbedFenchelYoungCurvature(y, truePaths, { sigma: sigma, samples: poSamples, rng: rng.fork('po'), baseline: true });
 const poGradient = fenchelYoung.gradients.dataSync();
-const poNewton = tf.tidy(() => tf.sub(y, nl.newtonTargetFromCurvature(y, fenchelYoung, { variant: 'hessian', lambda: 1 })).dataSync());
+const poNewton = tf.tidy(() => tf.sub(y, nl.newtonTarget(y, nl.givenCurvature(fenchelYoung), { variant: 'hessian', lambda: 1 })).dataSync());
 tf.dispose([fenchelYoung.losses, fenchelYoung.gradients, fenchelYoung.hessianMean!]);
 
 const scaled = (values: ArrayLike<number>): number[][] => {

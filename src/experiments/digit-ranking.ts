@@ -15,12 +15,12 @@ import * as tf from '@tensorflow/tfjs';
 import { fourDigitTrainingValues, makeEvaluationSets, type EvaluationSets } from '../data/index';
 import { digitMlp, valueDigits, type DigitMlp } from '../models/index';
 import { INDEFINITE_POLICIES, type IndefinitePolicy } from '../newton/index';
-import { makeRelaxation, RELAXATION_NAMES, type Relaxation, type RelaxationName } from '../relaxations/sorting/index';
-import { checkSeed, type Experiment, type MetricRow } from './experiment';
+import { makeRelaxation, type Relaxation, type RelaxationName } from '../relaxations/sorting/index';
+import { checkConfig, checkNewtonLambda, type Experiment, type MetricRow } from './experiment';
 import { ModelTrainer } from './model-trainer';
 import { evaluateRanking, rankingObjective } from './ranking-objective';
 import { MAX_ARRAY_BYTES, RANKING_EVALUATION_SEED, relaxationParams } from './ranking';
-import { RANKING_VARIANTS, SET_RANKING_OPTIONS, type RankingVariant, type SetRankingConfig } from './ranking-presets';
+import { SET_RANKING_OPTIONS, type RankingVariant, type SetRankingConfig } from './ranking-presets';
 
 export interface DigitRankingConfig extends SetRankingConfig {
   indefinite: string;
@@ -44,10 +44,10 @@ const common = {
 /**
  * Presets (complete configs; any option can be overridden):
  * - `quick`: 500 steps of 32 sets, Adam 10⁻³, evaluated every 25 steps on 500 validation and
- *   1 000 test sets: 2–10 s per baseline run on one CPU core (wasm), up to minutes for the
- *   Hessian of a sorting network at n ≥ 10 (n Hessian-vector products per step). Measured at
- *   n = 16: the baselines separate (exact match after 500 steps, seed 0: logistic network 36%,
- *   NeuralSort 63%, Cauchy network 67%, SoftSort 76%), and none has converged.
+ *   1 000 test sets: seconds per baseline run on one CPU core (wasm), minutes for the Hessian of
+ *   a sorting network at n ≥ 10 (n Hessian-vector products per step). Long enough for the
+ *   baselines to separate at n = 16 and short enough that none has converged (the README's
+ *   loss-bound section has the numbers).
  * - `long`: 5 000 steps, for the learning curves past the quick budget.
  * - `smoke`: a few steps; what the tests run.
  */
@@ -111,7 +111,7 @@ export const digitRankingExperiment: Experiment<DigitRankingConfig> = {
       description: "hessian variant, M + λI indefinite: 'invert' exactly (the paper's (M + λI)⁻¹) or 'clip' eigenvalues below λ to λ (stored as invert otherwise)",
     },
     ...(['n', 'steps', 'batchSize', 'lr', 'evalEvery', 'valSets', 'testSets'] as const).map((name) => SET_RANKING_OPTIONS[name]),
-    { name: 'hidden', type: 'integer', description: 'hidden units of the MLP' },
+    { name: 'hidden', type: 'integer', atLeast: 1, description: 'hidden units of the MLP' },
     ...(['tau', 'steepness', 'seed'] as const).map((name) => SET_RANKING_OPTIONS[name]),
   ],
   presets: DIGIT_RANKING_PRESETS,
@@ -140,25 +140,7 @@ export const digitRankingExperiment: Experiment<DigitRankingConfig> = {
  * not split runs): λ → 0 for the baseline, indefinite → 'invert' unless hessian.
  */
 export function validateDigitRankingConfig(config: Record<string, unknown>): DigitRankingConfig {
-  const fail = (key: string, expected: string): never => {
-    throw new Error(`digit-ranking: option '${key}' must be ${expected}, got ${JSON.stringify(config[key])}`);
-  };
-  const keys = Object.keys(DIGIT_RANKING_PRESETS.smoke);
-  for (const key of Object.keys(config)) {
-    if (!keys.includes(key)) throw new Error(`digit-ranking: unknown option '${key}'; expected one of ${keys.join(', ')}`);
-  }
-  if (!(typeof config.preset === 'string' && config.preset in DIGIT_RANKING_PRESETS)) fail('preset', `one of ${Object.keys(DIGIT_RANKING_PRESETS).join(', ')}`);
-  if (!(RELAXATION_NAMES as readonly unknown[]).includes(config.relaxation)) fail('relaxation', `one of ${RELAXATION_NAMES.join(', ')}`);
-  if (!(RANKING_VARIANTS as readonly unknown[]).includes(config.variant)) fail('variant', `one of ${RANKING_VARIANTS.join(', ')}`);
-  if (!(INDEFINITE_POLICIES as readonly unknown[]).includes(config.indefinite)) fail('indefinite', `one of ${INDEFINITE_POLICIES.join(', ')}`);
-  for (const [key, min] of [['n', 2], ['steps', 1], ['batchSize', 1], ['evalEvery', 1], ['valSets', 1], ['testSets', 1], ['hidden', 1]] as const) {
-    if (!(Number.isInteger(config[key]) && (config[key] as number) >= min)) fail(key, `an integer >= ${min}`);
-  }
-  const positive = (key: string): void => {
-    if (!(typeof config[key] === 'number' && Number.isFinite(config[key]) && (config[key] as number) > 0)) fail(key, 'a finite number > 0');
-  };
-  for (const key of ['lr', 'tau', 'steepness']) positive(key);
-  checkSeed('digit-ranking', config.seed);
+  checkConfig(digitRankingExperiment, config);
   const { n, batchSize, valSets, testSets } = config as unknown as DigitRankingConfig;
   for (const [bytes, what] of [
     [batchSize * n * n * 4, `the relaxed permutation matrices of batchSize ${batchSize} × n ${n} × n ${n}`],
@@ -168,7 +150,7 @@ export function validateDigitRankingConfig(config: Record<string, unknown>): Dig
   }
   const normalised = { ...(config as unknown as DigitRankingConfig) };
   if (config.variant === 'baseline') normalised.lambda = 0;
-  else positive('lambda');
+  else checkNewtonLambda('digit-ranking', config.lambda);
   if (config.variant !== 'hessian') normalised.indefinite = 'invert';
   return normalised;
 }

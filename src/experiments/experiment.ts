@@ -1,7 +1,7 @@
 /**
  * What an experiment is, for the run machinery (run store, grids, CLI, results): a named family of
- * runs with documented options, presets, a training schedule and a trainer. Ranking (issue 5) and
- * shortest paths (issue 7) both implement this interface; nothing in the machinery knows either.
+ * runs with documented options, presets, a training schedule and a trainer. Ranking, loss-bound
+ * ranking and shortest paths implement this interface; nothing in the machinery knows any of them.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { JsonValue } from './checkpoint';
@@ -10,7 +10,11 @@ export type ConfigValue = number | string | boolean;
 /** A run's configuration: flat, JSON- and CSV-friendly. Every run config has a `preset` and a `seed`. */
 export type RunConfig = Record<string, ConfigValue>;
 
-/** One option of an experiment: a config key, its type, its meaning; the CLI derives `--kebab-case` flags from these. */
+/**
+ * One option of an experiment: a config key, its type and range, its meaning. Declared once: the
+ * CLI derives `--kebab-case` flags and `--help` from these, `checkConfig` the checks of a config,
+ * and the presets give the defaults.
+ */
 export interface OptionSpec {
   /** Config key, camelCase (`batchSize` → `--batch-size`). */
   name: string;
@@ -18,6 +22,10 @@ export interface OptionSpec {
   description: string;
   /** Allowed values of a string option. */
   choices?: readonly string[];
+  /** A number or integer option: the smallest value allowed. */
+  atLeast?: number;
+  /** A number option: finite and > 0. */
+  positive?: boolean;
 }
 
 /** When to train and evaluate: steps 1..`steps`, evaluation at step 0, every `evalEvery` steps and at the end. */
@@ -117,16 +125,56 @@ export function checkSeed(context: string, seed: unknown): number {
   return seed;
 }
 
-/** Checks one value against its option's type and choices; returns it unchanged. */
-export function checkOptionValue(context: string, spec: OptionSpec, value: ConfigValue): ConfigValue {
+/** Checks one value against its option's type, choices and range; returns it unchanged. */
+export function checkOptionValue(context: string, spec: OptionSpec, value: unknown): ConfigValue {
+  const range = spec.positive ? ' > 0' : spec.atLeast !== undefined ? ` >= ${spec.atLeast}` : '';
   const expected =
-    spec.type === 'string' ? (spec.choices ? `one of ${spec.choices.join(', ')}` : 'a string') : spec.type === 'integer' ? 'an integer' : `a ${spec.type}`;
+    spec.type === 'string'
+      ? spec.choices
+        ? `one of ${spec.choices.join(', ')}`
+        : 'a string'
+      : spec.type === 'integer'
+        ? `an integer${range}`
+        : spec.type === 'number'
+          ? `a finite number${range}`
+          : 'true or false';
   const ok =
     spec.type === 'string'
       ? typeof value === 'string' && (!spec.choices || spec.choices.includes(value))
       : spec.type === 'boolean'
         ? typeof value === 'boolean'
-        : typeof value === 'number' && Number.isFinite(value) && (spec.type === 'number' || Number.isInteger(value));
+        : typeof value === 'number' &&
+          Number.isFinite(value) &&
+          (spec.type === 'number' || Number.isInteger(value)) &&
+          !(spec.positive && value <= 0) &&
+          !(spec.atLeast !== undefined && value < spec.atLeast);
   if (!ok) throw new Error(`${context}: option '${spec.name}' must be ${expected}, got ${JSON.stringify(value)}`);
-  return value;
+  if (spec.name === 'seed') checkSeed(context, value);
+  return value as ConfigValue;
+}
+
+/**
+ * Checks a complete config against an experiment's option table: no unknown option, none missing,
+ * each value of its type, in its range or choices. What depends on other options (λ > 0 only for
+ * a Newton variant, sizes that must fit) is the experiment's `validate`.
+ */
+export function checkConfig(experiment: { name: string; options: readonly OptionSpec[] }, config: Record<string, unknown>): void {
+  const names = experiment.options.map((spec) => spec.name);
+  for (const key of Object.keys(config)) {
+    if (!names.includes(key)) throw new Error(`${experiment.name}: unknown option '${key}'; expected one of ${names.join(', ')}`);
+  }
+  for (const spec of experiment.options) {
+    if (config[spec.name] === undefined) throw new Error(`${experiment.name}: option '${spec.name}' must be set (the config is incomplete)`);
+    checkOptionValue(experiment.name, spec, config[spec.name]);
+  }
+}
+
+/** λ of a Newton variant: a finite number > 0 (the baseline's is stored as 0). */
+export function checkNewtonLambda(context: string, lambda: unknown): void {
+  if (!(typeof lambda === 'number' && Number.isFinite(lambda) && lambda > 0)) throw optionError(context, 'lambda', 'a finite number > 0', lambda);
+}
+
+/** The error of an option that breaks a rule depending on other options. */
+export function optionError(context: string, key: string, expected: string, value: unknown): Error {
+  return new Error(`${context}: option '${key}' must be ${expected}, got ${JSON.stringify(value)}`);
 }

@@ -11,10 +11,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EvaluationSets } from '../data/index';
-import { newtonStep, type IndefinitePolicy } from '../newton/index';
+import { autodiffCurvature, newtonStep, type IndefinitePolicy } from '../newton/index';
 import { rankingLossPerSample, rankingMetrics, type Relaxation } from '../relaxations/sorting/index';
 import type { MetricRow } from './experiment';
 import { reportGradientNorm } from './gradient-norm-probe';
+import { newtonLogRow } from './newton-log';
 import type { RankingVariant } from './ranking-presets';
 
 /** Sets per forward pass during evaluation. */
@@ -49,17 +50,9 @@ export function rankingObjective(
     });
     return tf.mean(lossPerSample(observed)) as tf.Scalar;
   }
-  const newton = newtonStep(scores, lossPerSample, { variant: options.variant, lambda: options.lambda, indefinite: options.indefinite });
-  const d = newton.diagnostics;
-  Object.assign(row, {
-    loss: d.loss,
-    newton_loss: d.newtonLoss,
-    grad_norm: d.gradientNorm,
-    newton_grad_norm: d.newtonGradientNorm,
-    eig_min: d.eigenvalueMin,
-    eig_max: d.eigenvalueMax,
-    fallbacks: d.fallbacks,
-  });
+  const newton = newtonStep(scores, autodiffCurvature(lossPerSample), { variant: options.variant, lambda: options.lambda, indefinite: options.indefinite });
+  newton.target.dispose();
+  Object.assign(row, newtonLogRow(newton.diagnostics, { condition: false }));
   return newton.loss;
 }
 

@@ -5,12 +5,10 @@
  *   batch, the full-width CNN on full 28 × 112 items, evaluated on 5 000 validation and 10 000
  *   test sets (as many sets as the splits have digits). Meant for a GPU (tfjs-node-gpu). The
  *   evaluation interval, λ, τ and the steepness are not published: our choices.
- * - `quick`: minutes per run on a 2-core CPU (wasm backend). Measured on the shared 2-core machine
- *   (load 5–8), n = 5, batch 32, ms per training step: full size (width 1, 28 × 112) ≈ 4000;
- *   width 1 at 14 × 56 ≈ 1100; width 0.5 at 14 × 56 ≈ 300; width 0.5 at 7 × 28 ≈ 65–90 (all
- *   variants; Hessian of a sorting network about +10%). So quick = width 0.5 at 7 × 28
- *   (downscale 4), 2 000 steps of 32 sets at lr 1e-3: about 2–3 minutes per run, reaching
- *   35–45% exact match at n = 5 (the paper: 71–85% after 100 000 steps at full size).
+ * - `quick`: minutes per run on a 2-core CPU (wasm backend): the CNN at width 0.5 on items
+ *   downscaled 4× (7 × 28), 2 000 steps of 32 sets at lr 1e-3 — the largest model and images
+ *   whose steps stay in tens of ms on one core (the README's ranking section has the timings and
+ *   the accuracies reached).
  * - `smoke`: seconds; what the tests run. Learns a little, proves nothing.
  */
 import { RELAXATION_NAMES } from '../relaxations/sorting/index';
@@ -39,18 +37,18 @@ export interface SetRankingConfig extends RunConfig {
 
 /** The options of `SetRankingConfig` (all but the preset, whose choices are the experiment's), by name. */
 export const SET_RANKING_OPTIONS = {
-  relaxation: { name: 'relaxation', type: 'string', choices: RELAXATION_NAMES, description: 'relaxed sort: neuralsort, softsort, or a sorting network by its sigmoid' },
+  relaxation: { name: 'relaxation', type: 'string', choices: RELAXATION_NAMES, description: 'relaxed sort: neuralsort, softsort, or a sorting network named by its sigmoid (nl.SORTING_RELAXATIONS)' },
   variant: { name: 'variant', type: 'string', choices: RANKING_VARIANTS, description: 'baseline (plain loss) or Newton loss with the hessian / fisher curvature' },
   lambda: { name: 'lambda', type: 'number', description: 'Tikhonov strength λ > 0 of the Newton loss (stored as 0 for the baseline)' },
-  n: { name: 'n', type: 'integer', description: 'items per set to rank' },
-  steps: { name: 'steps', type: 'integer', description: 'training steps' },
-  batchSize: { name: 'batchSize', type: 'integer', description: 'sets per training batch' },
-  lr: { name: 'lr', type: 'number', description: 'Adam learning rate (10^-3.5 is accepted)' },
-  evalEvery: { name: 'evalEvery', type: 'integer', description: 'steps between evaluations (and checkpoints)' },
-  valSets: { name: 'valSets', type: 'integer', description: 'validation sets per evaluation' },
-  testSets: { name: 'testSets', type: 'integer', description: 'test sets per evaluation' },
-  tau: { name: 'tau', type: 'number', description: 'temperature of NeuralSort / SoftSort' },
-  steepness: { name: 'steepness', type: 'number', description: 'steepness of the sorting networks' },
+  n: { name: 'n', type: 'integer', atLeast: 2, description: 'items per set to rank' },
+  steps: { name: 'steps', type: 'integer', atLeast: 1, description: 'training steps' },
+  batchSize: { name: 'batchSize', type: 'integer', atLeast: 1, description: 'sets per training batch' },
+  lr: { name: 'lr', type: 'number', positive: true, description: 'Adam learning rate (10^-3.5 is accepted)' },
+  evalEvery: { name: 'evalEvery', type: 'integer', atLeast: 1, description: 'steps between evaluations (and checkpoints)' },
+  valSets: { name: 'valSets', type: 'integer', atLeast: 1, description: 'validation sets per evaluation' },
+  testSets: { name: 'testSets', type: 'integer', atLeast: 1, description: 'test sets per evaluation' },
+  tau: { name: 'tau', type: 'number', positive: true, description: 'temperature of NeuralSort / SoftSort' },
+  steepness: { name: 'steepness', type: 'number', positive: true, description: 'steepness of the sorting networks' },
   seed: { name: 'seed', type: 'integer', description: 'seed of the weights and the training batches' },
 } as const satisfies Record<string, OptionSpec>;
 

@@ -29,15 +29,16 @@ import {
   makeRelaxation,
   rankingLossPerSample,
   RELAXATION_NAMES,
+  SORTING_RELAXATIONS,
   type Relaxation,
   type RelaxationName,
   type RelaxationParams,
 } from '../relaxations/sorting/index';
 import { DataParallelGradients } from './data-parallel';
-import { checkSeed, type Experiment, type MetricRow, type TrainerOptions } from './experiment';
+import { checkConfig, checkNewtonLambda, optionError, type Experiment, type MetricRow, type TrainerOptions } from './experiment';
 import { ModelTrainer } from './model-trainer';
 import { EVALUATION_BATCH, evaluateRanking, rankingObjective } from './ranking-objective';
-import { RANKING_PRESETS, RANKING_VARIANTS, SET_RANKING_OPTIONS, type RankingConfig, type RankingVariant, type SetRankingConfig } from './ranking-presets';
+import { RANKING_PRESETS, SET_RANKING_OPTIONS, type RankingConfig, type RankingVariant, type SetRankingConfig } from './ranking-presets';
 
 /** Seed of the validation and test sets: every run is evaluated on the same sets. */
 export const RANKING_EVALUATION_SEED = 0;
@@ -134,7 +135,7 @@ export const rankingExperiment: Experiment<RankingConfig> = {
   options: [
     { name: 'preset', type: 'string', choices: Object.keys(RANKING_PRESETS), description: 'size preset: smoke (seconds), quick (minutes on a CPU), paper' },
     ...(['relaxation', 'variant', 'lambda', 'n', 'steps', 'batchSize', 'lr', 'evalEvery', 'valSets', 'testSets'] as const).map((name) => SET_RANKING_OPTIONS[name]),
-    { name: 'width', type: 'number', description: 'CNN channel multiplier (1 = 32/64 conv channels, 64 hidden units)' },
+    { name: 'width', type: 'number', positive: true, description: 'CNN channel multiplier (1 = 32/64 conv channels, 64 hidden units)' },
     { name: 'downscale', type: 'integer', description: 'input pooling factor: items are 28/f × 112/f pixels' },
     ...(['tau', 'steepness', 'seed'] as const).map((name) => SET_RANKING_OPTIONS[name]),
   ],
@@ -152,33 +153,11 @@ export const rankingExperiment: Experiment<RankingConfig> = {
 
 /** Checks a complete ranking config; the baseline's lambda is normalised to 0 (it has none). */
 export function validateRankingConfig(config: Record<string, unknown>): RankingConfig {
-  const fail = (key: string, expected: string): never => {
-    throw new Error(`ranking: option '${key}' must be ${expected}, got ${JSON.stringify(config[key])}`);
-  };
-  const integerAtLeast = (key: string, min: number): void => {
-    if (!(Number.isInteger(config[key]) && (config[key] as number) >= min)) fail(key, `an integer >= ${min}`);
-  };
-  const positive = (key: string): void => {
-    if (!(typeof config[key] === 'number' && Number.isFinite(config[key]) && (config[key] as number) > 0)) fail(key, 'a finite number > 0');
-  };
-  for (const key of Object.keys(config)) {
-    if (!(key in RANKING_PRESETS.smoke)) throw new Error(`ranking: unknown option '${key}'; expected one of ${Object.keys(RANKING_PRESETS.smoke).join(', ')}`);
-  }
-  if (!(typeof config.preset === 'string' && config.preset in RANKING_PRESETS)) fail('preset', `one of ${Object.keys(RANKING_PRESETS).join(', ')}`);
-  if (!(RELAXATION_NAMES as readonly unknown[]).includes(config.relaxation)) fail('relaxation', `one of ${RELAXATION_NAMES.join(', ')}`);
-  if (!(RANKING_VARIANTS as readonly unknown[]).includes(config.variant)) fail('variant', `one of ${RANKING_VARIANTS.join(', ')}`);
-  integerAtLeast('n', 2);
-  integerAtLeast('steps', 1);
-  integerAtLeast('batchSize', 1);
-  integerAtLeast('evalEvery', 1);
-  integerAtLeast('valSets', 1);
-  integerAtLeast('testSets', 1);
-  checkSeed('ranking', config.seed);
-  for (const key of ['lr', 'width', 'tau', 'steepness']) positive(key);
-  if (!(Number.isInteger(config.downscale) && [1, 2, 4, 7].includes(config.downscale as number))) fail('downscale', 'one of 1, 2, 4, 7');
+  checkConfig(rankingExperiment, config);
+  if (![1, 2, 4, 7].includes(config.downscale as number)) throw optionError('ranking', 'downscale', 'one of 1, 2, 4, 7', config.downscale);
   checkRankingSizes(config as unknown as RankingConfig);
   if (config.variant === 'baseline') return { ...(config as unknown as RankingConfig), lambda: 0 };
-  positive('lambda');
+  checkNewtonLambda('ranking', config.lambda);
   return { ...(config as unknown as RankingConfig) };
 }
 
@@ -206,10 +185,14 @@ function checkRankingSizes(config: RankingConfig): void {
   check(Math.max(valSets, testSets) * n * 4 * 4, `the digit indices of ${Math.max(valSets, testSets)} evaluation sets × n ${n} items`, "'n', 'valSets' or 'testSets'");
 }
 
-/** The relaxation parameters of a set-ranking config: τ for NeuralSort / SoftSort, the steepness for a sorting network. */
+/**
+ * The relaxation parameters of a set-ranking config: those of the relaxation's row that the config
+ * sets (τ for NeuralSort / SoftSort, the steepness for a sorting network); the others keep their defaults.
+ */
 export function relaxationParams(config: SetRankingConfig): RelaxationParams {
-  if (config.relaxation === 'neuralsort' || config.relaxation === 'softsort') return { tau: config.tau };
-  return { steepness: config.steepness };
+  const row = SORTING_RELAXATIONS.find((r) => r.name === config.relaxation);
+  if (!row) throw new Error(`ranking: option 'relaxation' must be one of ${RELAXATION_NAMES.join(', ')}, got ${JSON.stringify(config.relaxation)}`);
+  return Object.fromEntries(row.parameters.filter((p) => p.name in config).map((p) => [p.name, config[p.name] as number | string]));
 }
 
 /** Images [B, n, H, W] and targets [B, n] of a batch. */

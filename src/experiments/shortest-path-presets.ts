@@ -13,16 +13,7 @@
  * relaxed Bellman-Ford.
  */
 import type { RunConfig } from './experiment';
-
-/**
- * The relaxed algorithms of the paper's shortest-path table:
- * - `rbf-{for,while}-{l1,l2}`: relaxed Bellman-Ford (AlgoVision), for / while traceback, L1 / L2² path loss;
- * - `ss-loss`: stochastic smoothing of the loss (Hamming distance of the Dijkstra path);
- * - `ss-algorithm`: stochastic smoothing of the algorithm (mean Dijkstra path), then an L2² loss;
- * - `perturbed-fy`: perturbed optimizer + Fenchel-Young loss (Berthet et al.).
- */
-export const SHORTEST_PATH_METHODS = ['rbf-for-l1', 'rbf-for-l2', 'rbf-while-l1', 'rbf-while-l2', 'ss-loss', 'ss-algorithm', 'perturbed-fy'] as const;
-export type ShortestPathMethod = (typeof SHORTEST_PATH_METHODS)[number];
+import type { ShortestPathMethod } from './shortest-path-methods';
 
 export const SHORTEST_PATH_VARIANTS = ['baseline', 'hessian', 'fisher'] as const;
 export type ShortestPathVariant = (typeof SHORTEST_PATH_VARIANTS)[number];

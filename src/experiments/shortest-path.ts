@@ -24,15 +24,15 @@ import * as tf from '@tensorflow/tfjs';
 import { dijkstraBatch, costRatio, perfectMatch, defaultNIter, minimumNIter } from '../relaxations/shortest-path/index';
 import type { ShortestPathSplit } from '../data/index';
 import { resnet18Trunk, type Resnet18Trunk } from '../models/index';
-import { INDEFINITE_POLICIES, newtonStep, newtonStepFromCurvature, type IndefinitePolicy, type NewtonOptions, type NewtonStep } from '../newton/index';
+import { INDEFINITE_POLICIES, autodiffCurvature, newtonStep, type CurvatureProvider, type IndefinitePolicy, type NewtonOptions } from '../newton/index';
 import { Rng } from '../runtime/random';
-import { checkSeed, type Experiment, type MetricRow } from './experiment';
+import { checkConfig, checkNewtonLambda, checkOptionValue, optionError, type Experiment, type MetricRow, type OptionSpec } from './experiment';
 import { reportGradientNorm } from './gradient-norm-probe';
+import { newtonLogRow } from './newton-log';
 import { ModelTrainer } from './model-trainer';
 import { assembleBatch, loadShortestPathData, type ShortestPathBatch, type ShortestPathData } from './shortest-path-data';
-import { isRelaxedMethod, shortestPathLoss, type ShortestPathLoss } from './shortest-path-methods';
+import { isRelaxedMethod, shortestPathLoss, shortestPathMethod, SHORTEST_PATH_METHOD_TABLE, SHORTEST_PATH_METHODS, type ShortestPathLoss } from './shortest-path-methods';
 import {
-  SHORTEST_PATH_METHODS,
   SHORTEST_PATH_PRESETS,
   SHORTEST_PATH_VARIANTS,
   type ShortestPathConfig,
@@ -168,20 +168,15 @@ export class ShortestPathTrainer extends ModelTrainer<Resnet18Trunk> {
     const newton: NewtonOptions | null = variant === 'baseline' ? null : { variant: variant as 'hessian' | 'fisher', lambda, spectrum, indefinite };
     if (this.loss.kind === 'relaxed') {
       const lossPerSample = this.loss.lossPerSample(paths);
-      if (newton) {
-        const step = newtonStep(costs, lossPerSample, newton);
-        return { loss: step.loss, row: newtonRow(step) };
-      }
+      if (newton) return newtonObjective(costs, autodiffCurvature(lossPerSample), newton);
       const row: MetricRow = { loss: NaN, grad_norm: NaN };
       const loss = tf.mean(lossPerSample(reportGradientNorm(costs, (norm) => (row.grad_norm = norm)))) as tf.Scalar;
       row.loss = loss.dataSync()[0];
       return { loss, row };
     }
-    const estimate = this.loss.estimate(costs, paths, rng, { hessian: newton?.variant === 'hessian' ? 'batch-mean' : 'none' });
-    if (newton) {
-      const step = newtonStepFromCurvature(costs, estimate, newton);
-      return { loss: step.loss, row: newtonRow(step) };
-    }
+    const estimated = this.loss;
+    if (newton) return newtonObjective(costs, { curvature: (y, request) => estimated.estimate(y, paths, rng, request) }, newton);
+    const estimate = estimated.estimate(costs, paths, rng, { hessian: 'none' });
     // mean_i <y_i, g_i> with g constant: its gradient w.r.t. y_i is the estimate g_i / B.
     const loss = tf.div(tf.sum(tf.mul(costs, estimate.gradients)), batchSize) as tf.Scalar;
     const gradNorm = tf.div(tf.norm(estimate.gradients), batchSize).dataSync()[0];
@@ -199,7 +194,7 @@ export const shortestPathExperiment: Experiment<ShortestPathConfig> = {
       name: 'method',
       type: 'string',
       choices: SHORTEST_PATH_METHODS,
-      description: 'rbf-<for|while>-<l1|l2>: relaxed Bellman-Ford; ss-loss / ss-algorithm: stochastic smoothing of the loss / algorithm; perturbed-fy: perturbed optimizer + Fenchel-Young',
+      description: SHORTEST_PATH_METHOD_TABLE.map((row) => `${row.name}: ${row.description}`).join('; '),
     },
     {
       name: 'variant',
@@ -222,13 +217,13 @@ export const shortestPathExperiment: Experiment<ShortestPathConfig> = {
       type: 'integer',
       description: 'relaxation and traceback steps of the relaxed Bellman-Ford; 0 = from the map size, 2·g + 1 for g × g maps (stored as 25 for the generated 12 × 12 maps, as 0 for the stochastic methods)',
     },
-    { name: 'epochs', type: 'integer', description: 'training epochs (lr × 0.1 after 60% and after 80% of them)' },
-    { name: 'batchSize', type: 'integer', description: 'maps per training batch' },
-    { name: 'lr', type: 'number', description: 'Adam learning rate at the start' },
-    { name: 'trainMaps', type: 'integer', description: 'training maps (the first ones of the train split)' },
-    { name: 'valMaps', type: 'integer', description: 'validation maps evaluated after each epoch' },
-    { name: 'testMaps', type: 'integer', description: 'test maps evaluated after each epoch' },
-    { name: 'width', type: 'number', description: 'ResNet18 trunk channel multiplier (1 = 64 channels)' },
+    { name: 'epochs', type: 'integer', atLeast: 1, description: 'training epochs (lr × 0.1 after 60% and after 80% of them)' },
+    { name: 'batchSize', type: 'integer', atLeast: 1, description: 'maps per training batch' },
+    { name: 'lr', type: 'number', positive: true, description: 'Adam learning rate at the start' },
+    { name: 'trainMaps', type: 'integer', atLeast: 1, description: 'training maps (the first ones of the train split)' },
+    { name: 'valMaps', type: 'integer', atLeast: 1, description: 'validation maps evaluated after each epoch' },
+    { name: 'testMaps', type: 'integer', atLeast: 1, description: 'test maps evaluated after each epoch' },
+    { name: 'width', type: 'number', positive: true, description: 'ResNet18 trunk channel multiplier (1 = 64 channels)' },
     { name: 'spectrum', type: 'boolean', description: 'log the eigenvalue range of M + λI every Newton step (Jacobi: ~60 ms per step for the 144 × 144 Hessian)' },
     { name: 'dataDir', type: 'string', description: "'' = the generated terrain maps; else a folder with {train,val,test}_{maps,vertex_weights,shortest_paths}.npy (e.g. Warcraft)" },
     { name: 'seed', type: 'integer', description: 'seed of the weights, the batch order and the noise' },
@@ -264,51 +259,35 @@ export const shortestPathExperiment: Experiment<ShortestPathConfig> = {
  */
 export function validateShortestPathConfig(config: Record<string, unknown>): ShortestPathConfig {
   const fail = (key: string, expected: string): never => {
-    throw new Error(`shortest-path: option '${key}' must be ${expected}, got ${JSON.stringify(config[key])}`);
+    throw optionError('shortest-path', key, expected, config[key]);
   };
-  const integerAtLeast = (key: string, min: number): void => {
-    if (!(Number.isInteger(config[key]) && (config[key] as number) >= min)) fail(key, `an integer >= ${min}`);
+  // The options only some methods read (stored as 0 for the others): their range, checked when read.
+  const methodOption = (key: string, range: Pick<OptionSpec, 'atLeast' | 'positive'>): void => {
+    const spec = shortestPathExperiment.options.find((s) => s.name === key) as OptionSpec;
+    checkOptionValue('shortest-path', { ...spec, ...range }, config[key]);
   };
-  const positive = (key: string): void => {
-    if (!(typeof config[key] === 'number' && Number.isFinite(config[key]) && (config[key] as number) > 0)) fail(key, 'a finite number > 0');
-  };
-  const keys = Object.keys(SHORTEST_PATH_PRESETS.smoke);
-  for (const key of Object.keys(config)) {
-    if (!keys.includes(key)) throw new Error(`shortest-path: unknown option '${key}'; expected one of ${keys.join(', ')}`);
-  }
-  for (const key of keys) if (config[key] === undefined) fail(key, 'set (the config is incomplete)');
-  if (!(typeof config.preset === 'string' && config.preset in SHORTEST_PATH_PRESETS)) fail('preset', `one of ${Object.keys(SHORTEST_PATH_PRESETS).join(', ')}`);
-  if (!(SHORTEST_PATH_METHODS as readonly unknown[]).includes(config.method)) fail('method', `one of ${SHORTEST_PATH_METHODS.join(', ')}`);
-  if (!(SHORTEST_PATH_VARIANTS as readonly unknown[]).includes(config.variant)) fail('variant', `one of ${SHORTEST_PATH_VARIANTS.join(', ')}`);
-  for (const key of ['epochs', 'batchSize', 'trainMaps', 'valMaps', 'testMaps']) integerAtLeast(key, 1);
-  checkSeed('shortest-path', config.seed);
-  positive('lr');
-  positive('width');
-  if (typeof config.spectrum !== 'boolean') fail('spectrum', 'true or false');
-  if (typeof config.dataDir !== 'string') fail('dataDir', "a folder path, or '' for the generated terrain");
+  checkConfig(shortestPathExperiment, config);
   if ((config.trainMaps as number) < (config.batchSize as number)) fail('trainMaps', `at least batchSize = ${String(config.batchSize)}`);
-  if (!(INDEFINITE_POLICIES as readonly unknown[]).includes(config.indefinite)) fail('indefinite', `one of ${INDEFINITE_POLICIES.join(', ')}`);
   if (config.dataDir === '') checkTerrainSizes(config as unknown as ShortestPathConfig);
   const normalised = { ...(config as unknown as ShortestPathConfig) };
   if (config.variant === 'baseline') normalised.lambda = 0;
-  else positive('lambda');
+  else checkNewtonLambda('shortest-path', config.lambda);
   if (config.variant !== 'hessian') normalised.indefinite = 'invert';
-  if (isRelaxedMethod(config.method as string)) {
+  const method = shortestPathMethod(config.method as string);
+  // The options the method does not read are stored as 0.
+  for (const key of ['beta', 'nIter', 'samples', 'sigma'] as const) if (!method.parameters.includes(key)) normalised[key] = 0;
+  if (method.kind === 'relaxed') {
     if (config.variant === 'hessian') {
       fail('variant', `baseline or fisher for ${String(config.method)} (as in the paper): its exact Hessian takes 144 Hessian-vector products per step, about 70 s at batch 70 on a CPU (see bench/shortest-path-train-step.ts)`);
     }
-    positive('beta');
-    integerAtLeast('nIter', 0);
+    methodOption('beta', { positive: true });
+    methodOption('nIter', { atLeast: 0 });
     // 0 = from the map size; the generated maps are 12 × 12, so it is stored as their value (25).
     if (config.nIter === 0 && config.dataDir === '') normalised.nIter = defaultNIter(12, 12);
     if (config.dataDir === '' && normalised.nIter < minimumNIter(12, 12)) fail('nIter', `0 (from the map size) or at least ${minimumNIter(12, 12)} for the 12 × 12 generated maps`);
-    normalised.samples = 0;
-    normalised.sigma = 0;
   } else {
-    integerAtLeast('samples', 1);
-    positive('sigma');
-    normalised.beta = 0;
-    normalised.nIter = 0;
+    methodOption('samples', { atLeast: 1 });
+    methodOption('sigma', { positive: true });
   }
   return normalised;
 }
@@ -350,12 +329,9 @@ function batchTensors(batch: ShortestPathBatch): { images: tf.Tensor4D; paths: t
   };
 }
 
-/** The logged values of a Newton step (eigenvalues only when computed: `spectrum`). */
-function newtonRow(step: NewtonStep): MetricRow {
-  const d = step.diagnostics;
+/** The Newton loss of one step and its logged values (eigenvalues only when computed: `spectrum`). */
+function newtonObjective(costs: tf.Tensor2D, curvature: CurvatureProvider, options: NewtonOptions): { loss: tf.Scalar; row: MetricRow } {
+  const step = newtonStep(costs, curvature, options);
   step.target.dispose();
-  const row: MetricRow = { loss: d.loss, newton_loss: d.newtonLoss, grad_norm: d.gradientNorm, newton_grad_norm: d.newtonGradientNorm };
-  if (Number.isFinite(d.eigenvalueMin)) Object.assign(row, { eig_min: d.eigenvalueMin, eig_max: d.eigenvalueMax, condition: d.conditionNumber });
-  row.fallbacks = d.fallbacks;
-  return row;
+  return { loss: step.loss, row: newtonLogRow(step.diagnostics, { condition: true }) };
 }

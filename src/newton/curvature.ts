@@ -13,7 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../runtime/random';
-import { assertFinite, readOutputs } from './validation';
+import { assertFinite } from '../runtime/checks';
+import { readOutputs } from './validation';
 import type { PerSampleLoss } from './types';
 import { withoutEnclosingTape } from './without-enclosing-tape';
 
@@ -73,8 +74,8 @@ export function lossesAndGradients(y: tf.Tensor2D, lossPerSample: PerSampleLoss,
     return tf.sum(l);
   });
   const gradients = readAndDispose(tf.tidy(() => gradient(y)));
-  assertFinite(losses, `${caller}: lossPerSample(y)`);
-  assertFinite(gradients, `${caller}: the gradient of lossPerSample`);
+  assertFinite(caller, 'lossPerSample(y)', losses);
+  assertFinite(caller, 'the gradient of lossPerSample', gradients);
   return { losses, gradients };
 }
 
@@ -82,8 +83,8 @@ export function lossesAndGradients(y: tf.Tensor2D, lossPerSample: PerSampleLoss,
  * All H_i, row-major [N, m, m] in float64, from m Hessian-vector products: product j is
  * ∇_Y Σ_i ⟨g_i(Y), e_j⟩, whose row i is H_i e_j (column j of H_i). Runs off any enclosing
  * gradient tape (the result is plain numbers): recorded on one, the m products' intermediates
- * stay alive until that tape's backward pass (batch 8 of a 12 × 12 relaxed Bellman-Ford: 332 594
- * tensors, the whole 4 GiB wasm heap).
+ * stay alive until that tape's backward pass (for a 12 × 12 relaxed Bellman-Ford, enough to fill
+ * the 4 GiB wasm heap).
  */
 export function hessiansByColumns(y: tf.Tensor2D, lossPerSample: PerSampleLoss, caller: string): Float64Array {
   return withoutEnclosingTape(() => hessiansByColumnsOnOwnTape(y, lossPerSample, caller));
@@ -103,7 +104,7 @@ function hessiansByColumnsOnOwnTape(y: tf.Tensor2D, lossPerSample: PerSampleLoss
     );
     for (let i = 0; i < n; i++) for (let k = 0; k < m; k++) hessians[(i * m + k) * m + j] = column[i * m + k];
   }
-  assertFinite(hessians, `${caller}: the Hessian of lossPerSample`);
+  assertFinite(caller, 'the Hessian of lossPerSample', hessians);
   return hessians;
 }
 

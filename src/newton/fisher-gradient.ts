@@ -9,7 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { newtonDirections } from './newton-directions';
-import { assertFinite, positiveLambda, readOutputs } from './validation';
+import { assertFinite, assertPositive } from '../runtime/checks';
+import { readOutputs } from './validation';
 
 /**
  * Returns y unchanged [N, m]; gradients flowing back through it are Fisher-Newton preconditioned,
@@ -19,14 +20,14 @@ import { assertFinite, positiveLambda, readOutputs } from './validation';
  */
 export function withFisherNewtonGradient(y: tf.Tensor2D, lambda: number): tf.Tensor2D {
   readOutputs(y, 'withFisherNewtonGradient');
-  positiveLambda(lambda, 'withFisherNewtonGradient: lambda');
+  assertPositive('withFisherNewtonGradient', 'lambda', lambda);
   const [n, m] = y.shape;
   const identity = tf.customGrad(((x: tf.Tensor) => ({
     value: tf.clone(x),
     gradFunc: (dy: tf.Tensor) => {
       // Upstream rows are g_i / N; solve with the per-sample g_i, then scale back by 1 / N.
       const gradients = Float64Array.from(dy.dataSync(), (v) => v * n);
-      assertFinite(gradients, 'withFisherNewtonGradient: the upstream gradient ∂L/∂Y');
+      assertFinite('withFisherNewtonGradient', 'the upstream gradient ∂L/∂Y', gradients, [n, m]);
       const { directions } = newtonDirections(
         { n, m, gradients, losses: null },
         { variant: 'fisher', curvature: 'batch-mean', lambda, indefinite: 'invert', spectrum: false },

@@ -5,9 +5,10 @@
  *
  * - curvature by autodiff of a per-sample loss: `perSampleGradients`, `perSampleHessians`,
  *   `meanHessian`, `empiricalFisher`, `assertPerSampleLoss`;
- * - Newton step / target / loss: `newtonStep` (with diagnostics), `newtonTarget`, `newtonLoss`;
- * - curvature supplied by a relaxation (stochastic estimators): `newtonStepFromCurvature`,
- *   `newtonTargetFromCurvature`, `newtonLossFromCurvature`, `curvatureRequest`, `CurvatureEstimate`;
+ * - one Newton step, `newtonStep` (loss, target, diagnostics), and its two halves `newtonTarget`,
+ *   `newtonLoss`; each takes its curvature from a `CurvatureProvider`: `autodiffCurvature(loss)`
+ *   (or the per-sample loss itself), `givenCurvature(estimate)`, or a relaxation's estimator
+ *   (`curvatureRequest` says what the step asks for);
  * - the Fisher variant as a custom gradient: `withFisherNewtonGradient`; one switch for training
  *   loops: `trainingLoss`;
  * - the float64 symmetric eigen-decomposition used by the solves: `symmetricEigen`.
@@ -29,15 +30,9 @@ export type {
 } from './types';
 export { NEWTON_VARIANTS, CURVATURE_MODES, INDEFINITE_POLICIES } from './types';
 export { perSampleGradients, perSampleHessians, meanHessian, empiricalFisher, assertPerSampleLoss } from './curvature';
-export {
-  newtonStep,
-  newtonStepFromCurvature,
-  newtonTarget,
-  newtonLoss,
-  newtonTargetFromCurvature,
-  newtonLossFromCurvature,
-  curvatureRequest,
-} from './newton-step';
+export { newtonStep, newtonTarget, newtonLoss, curvatureRequest } from './newton-step';
+export type { CurvatureSource } from './newton-step';
+export { autodiffCurvature, givenCurvature } from './curvature-providers';
 export { withFisherNewtonGradient } from './fisher-gradient';
 export { trainingLoss } from './training-loss';
 export { symmetricEigen } from './linear-algebra';

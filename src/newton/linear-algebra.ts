@@ -3,7 +3,7 @@
  * Newton step. Matrices are row-major `Float64Array`s; a block of k right-hand sides is k rows of
  * length m (k × m), so each row is solved independently.
  */
-import { assertFinite } from './validation';
+import { assertFinite } from '../runtime/checks';
 
 /**
  * Cholesky factor of a symmetric matrix A [m, m]: the lower-triangular L with A = L Lᵀ.
@@ -60,7 +60,7 @@ export function symmetricEigen(a: Float64Array, m: number): SymmetricEigen {
   if (!Number.isInteger(m) || m < 1 || a.length !== m * m) {
     throw new Error(`symmetricEigen: a must hold an m × m matrix (m = ${m}: length ${m * m}), got length ${a.length}`);
   }
-  assertFinite(a, 'symmetricEigen: a');
+  assertFinite('symmetricEigen', 'a', a, [m, m]);
   const w = new Float64Array(m * m);
   for (let i = 0; i < m; i++) {
     for (let j = i; j < m; j++) w[i * m + j] = w[j * m + i] = a[i * m + j];

@@ -5,115 +5,104 @@
  *
  * so ∇_Y L* = (Y − Z*) / N, row i = (M + λI)⁻¹ g_i / N: the loss's gradient preconditioned by its
  * curvature. M is the batch-mean Hessian or empirical Fisher, or one per sample (see
- * `newton-directions.ts`); as λ → ∞, ∇_Y L* → ∇_Y L / λ. The curvature comes from autodiff of a
- * per-sample loss (`newtonStep`) or from a relaxation's own estimate (`newtonStepFromCurvature`).
+ * `newton-directions.ts`); as λ → ∞, ∇_Y L* → ∇_Y L / λ. The curvature comes from a
+ * `CurvatureProvider`: autodiff of a per-sample loss, a relaxation's own estimator, or given numbers.
  *
  * Shapes: Y, Z*, G [N, m]; per-sample losses [N]. The m × m algebra runs in float64 on the CPU.
  */
 import * as tf from '@tensorflow/tfjs';
-import { hessiansByColumns, lossesAndGradients, assertPerSampleLoss } from './curvature';
+import { autodiffCurvature } from './curvature-providers';
 import { newtonDirections, type BatchCurvature } from './newton-directions';
 import { readArray, readOutputs, resolveNewtonOptions, type ResolvedNewtonOptions } from './validation';
-import { withoutEnclosingTape } from './without-enclosing-tape';
-import type { CurvatureEstimate, CurvatureRequest, NewtonOptions, NewtonStep, PerSampleLoss } from './types';
+import type { CurvatureEstimate, CurvatureProvider, CurvatureRequest, NewtonOptions, NewtonStep, PerSampleLoss } from './types';
 
 /**
- * One Newton step with curvature by autodiff: per-sample gradients in one backward pass, and for
- * variant 'hessian' the per-sample Hessians by m Hessian-vector products (sample i's loss must
- * depend on row i only; `options.checkPerSample` verifies it on probes).
+ * Where the curvature comes from: a `CurvatureProvider`, or a per-sample loss Y ↦ l [N], short
+ * for `autodiffCurvature(loss)`.
+ */
+export type CurvatureSource = CurvatureProvider | PerSampleLoss;
+
+/**
+ * One Newton step: asks `curvature` for l_i, g_i [N, m] and, for variant 'hessian', H_i [N, m, m]
+ * or their mean M [m, m] (see `curvatureRequest`), solves (M + λI) d_i = g_i and builds the loss.
  *
- * @param y network outputs [N, m] (gradient of the returned loss flows into it).
- * @param lossPerSample Y ↦ l [N].
+ * @param y network outputs [N, m] (gradient of the returned loss flows into it), finite.
+ * @param curvature a provider, or a per-sample loss for autodiff (sample i's loss must depend on
+ *   row i only; `options.checkPerSample` verifies it on probes).
  * @param options { variant, lambda, curvature = 'batch-mean', indefinite = 'invert', ... }.
  * @returns { loss: L*(Y) (scalar, caller disposes), target: z* [N, m] (caller disposes), diagnostics }.
+ * @throws when y is not a finite float32 [N, m], an option is out of range, or the estimate lacks
+ *   what the options need or is not finite (each error names the argument).
  */
-export function newtonStep(y: tf.Tensor2D, lossPerSample: PerSampleLoss, options: NewtonOptions): NewtonStep {
-  return autodiffStep(y, lossPerSample, options, 'newtonStep');
+export function newtonStep(y: tf.Tensor2D, curvature: CurvatureSource, options: NewtonOptions): NewtonStep {
+  return step(y, curvature, options, 'newtonStep');
+}
+
+/** z* [N, m] = y_i − (M + λI)⁻¹ g_i (see `newtonStep`); the caller disposes it. */
+export function newtonTarget(y: tf.Tensor2D, curvature: CurvatureSource, options: NewtonOptions): tf.Tensor2D {
+  const result = step(y, curvature, options, 'newtonTarget');
+  result.loss.dispose();
+  return result.target;
+}
+
+/** L*(Y) = mean_i ½‖z*_i − y_i‖², z* constant: a scalar whose gradient flows into y only (see `newtonStep`). */
+export function newtonLoss(y: tf.Tensor2D, curvature: CurvatureSource, options: NewtonOptions): tf.Scalar {
+  const result = step(y, curvature, options, 'newtonLoss');
+  result.target.dispose();
+  return result.loss;
 }
 
 /**
- * One Newton step with curvature supplied by the caller (stochastic smoothing, perturbed
- * optimizers): `estimate.gradients` g_i [N, m]; for variant 'hessian' `estimate.hessianMean` [m, m]
- * or `estimate.hessians` [N, m, m] ('per-sample' needs `hessians`). See `curvatureRequest`.
- */
-export function newtonStepFromCurvature(y: tf.Tensor2D, estimate: CurvatureEstimate, options: NewtonOptions): NewtonStep {
-  return estimateStep(y, estimate, options, 'newtonStepFromCurvature');
-}
-
-/** z* [N, m] = y_i − (M + λI)⁻¹ g_i, curvature by autodiff (see `newtonStep`). */
-export function newtonTarget(y: tf.Tensor2D, lossPerSample: PerSampleLoss, options: NewtonOptions): tf.Tensor2D {
-  return keepTarget(autodiffStep(y, lossPerSample, options, 'newtonTarget'));
-}
-
-/** L*(Y) = mean_i ½‖z*_i − y_i‖², z* constant: a scalar whose gradient flows into y only. */
-export function newtonLoss(y: tf.Tensor2D, lossPerSample: PerSampleLoss, options: NewtonOptions): tf.Scalar {
-  return keepLoss(autodiffStep(y, lossPerSample, options, 'newtonLoss'));
-}
-
-/** z* [N, m] from a supplied curvature estimate (see `newtonStepFromCurvature`). */
-export function newtonTargetFromCurvature(y: tf.Tensor2D, estimate: CurvatureEstimate, options: NewtonOptions): tf.Tensor2D {
-  return keepTarget(estimateStep(y, estimate, options, 'newtonTargetFromCurvature'));
-}
-
-/** L*(Y) from a supplied curvature estimate (see `newtonStepFromCurvature`). */
-export function newtonLossFromCurvature(y: tf.Tensor2D, estimate: CurvatureEstimate, options: NewtonOptions): tf.Scalar {
-  return keepLoss(estimateStep(y, estimate, options, 'newtonLossFromCurvature'));
-}
-
-/**
- * What a `CurvatureEstimate` must contain for these options: hessian 'none' (Fisher: gradients
- * only), 'batch-mean' (hessianMean or hessians) or 'per-sample' (hessians).
+ * What a provider must return for these options: hessian 'none' (Fisher: gradients only),
+ * 'batch-mean' (hessianMean or hessians) or 'per-sample' (hessians).
  */
 export function curvatureRequest(options: NewtonOptions): CurvatureRequest {
   const resolved = resolveNewtonOptions(options, 'curvatureRequest');
   return { hessian: resolved.variant === 'fisher' ? 'none' : resolved.curvature };
 }
 
-function autodiffStep(y: tf.Tensor2D, lossPerSample: PerSampleLoss, options: NewtonOptions, caller: string): NewtonStep {
+function step(y: tf.Tensor2D, curvature: CurvatureSource, options: NewtonOptions, caller: string): NewtonStep {
   const resolved = resolveNewtonOptions(options, caller);
   const values = readOutputs(y, caller);
-  const [n, m] = y.shape;
-  // The curvature is a constant of the Newton loss: differentiate a detached copy of y, off any
-  // enclosing tape.
-  const curvature = withoutEnclosingTape((): BatchCurvature => {
-    if (resolved.checkPerSample) assertPerSampleLoss(y, lossPerSample);
-    const detached = tf.tensor2d(values, [n, m]);
-    try {
-      const { losses, gradients } = lossesAndGradients(detached, lossPerSample, caller);
-      const hessians = resolved.variant === 'hessian' ? hessiansByColumns(detached, lossPerSample, caller) : undefined;
-      return { n, m, losses, gradients, hessians };
-    } finally {
-      detached.dispose();
-    }
+  const provider = typeof curvature === 'function' ? autodiffCurvature(curvature) : curvature;
+  if (typeof provider !== 'object' || provider === null || typeof provider.curvature !== 'function') {
+    throw new Error(`${caller}: curvature must be a CurvatureProvider { curvature(y, request) } or a per-sample loss, got ${String(curvature)}`);
+  }
+  const request: CurvatureRequest = {
+    hessian: resolved.variant === 'fisher' ? 'none' : resolved.curvature,
+    ...(resolved.checkPerSample ? { checkPerSample: true } : {}),
+  };
+  // Tensors the provider creates for its estimate are read and freed here.
+  let batch: BatchCurvature | undefined;
+  tf.tidy(() => {
+    batch = readEstimate(provider.curvature(y, request), y.shape, resolved, caller);
   });
-  return finishStep(y, values, curvature, resolved);
+  return finishStep(y, values, batch as BatchCurvature, resolved);
 }
 
-function estimateStep(y: tf.Tensor2D, estimate: CurvatureEstimate, options: NewtonOptions, caller: string): NewtonStep {
-  const resolved = resolveNewtonOptions(options, caller);
-  const values = readOutputs(y, caller);
-  const [n, m] = y.shape;
+function readEstimate(estimate: CurvatureEstimate, shape: [number, number], options: ResolvedNewtonOptions, caller: string): BatchCurvature {
+  const [n, m] = shape;
   if (typeof estimate !== 'object' || estimate === null || estimate.gradients === undefined) {
-    throw new Error(`${caller}: estimate must be an object { gradients [N, m], hessians?, hessianMean?, losses? }, got ${String(estimate)}`);
+    throw new Error(`${caller}: the curvature estimate must be an object { gradients [N, m], hessians?, hessianMean?, losses? }, got ${String(estimate)}`);
   }
   const curvature: BatchCurvature = {
     n,
     m,
-    gradients: readArray(estimate.gradients, [n, m], `${caller}: estimate.gradients`),
-    losses: estimate.losses === undefined ? null : readArray(estimate.losses, [n], `${caller}: estimate.losses`),
+    gradients: readArray(estimate.gradients, [n, m], caller, 'estimate.gradients'),
+    losses: estimate.losses === undefined ? null : readArray(estimate.losses, [n], caller, 'estimate.losses'),
   };
-  if (resolved.variant === 'hessian') {
-    const perSample = resolved.curvature === 'per-sample';
+  if (options.variant === 'hessian') {
+    const perSample = options.curvature === 'per-sample';
     if (!perSample && estimate.hessianMean !== undefined) {
-      curvature.hessianMean = readArray(estimate.hessianMean, [m, m], `${caller}: estimate.hessianMean`);
+      curvature.hessianMean = readArray(estimate.hessianMean, [m, m], caller, 'estimate.hessianMean');
     } else if (estimate.hessians !== undefined) {
-      curvature.hessians = readArray(estimate.hessians, [n, m, m], `${caller}: estimate.hessians`);
+      curvature.hessians = readArray(estimate.hessians, [n, m, m], caller, 'estimate.hessians');
     } else {
       const needed = perSample ? 'estimate.hessians [N, m, m]' : 'estimate.hessianMean [m, m] or estimate.hessians [N, m, m]';
-      throw new Error(`${caller}: variant 'hessian' with curvature '${resolved.curvature}' needs ${needed}`);
+      throw new Error(`${caller}: variant 'hessian' with curvature '${options.curvature}' needs ${needed}`);
     }
   }
-  return finishStep(y, values, curvature, resolved);
+  return curvature;
 }
 
 /**
@@ -159,14 +148,4 @@ function finishStep(y: tf.Tensor2D, values: Float32Array, curvature: BatchCurvat
       systems: solved.systems,
     },
   };
-}
-
-function keepTarget(step: NewtonStep): tf.Tensor2D {
-  step.loss.dispose();
-  return step.target;
-}
-
-function keepLoss(step: NewtonStep): tf.Scalar {
-  step.target.dispose();
-  return step.loss;
 }

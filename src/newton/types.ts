@@ -61,9 +61,9 @@ export interface NewtonOptions {
   spectrum?: boolean;
 }
 
-/** A matrix-valued input: a tensor, or nested arrays (kept in float64). */
-export type ArrayOrTensor2D = tf.Tensor2D | number[][];
-export type ArrayOrTensor3D = tf.Tensor3D | number[][][];
+/** A matrix-valued input: a tensor, nested arrays, or a flat row-major Float64Array (kept in float64). */
+export type ArrayOrTensor2D = tf.Tensor2D | number[][] | Float64Array;
+export type ArrayOrTensor3D = tf.Tensor3D | number[][][] | Float64Array;
 
 /**
  * Curvature supplied by a relaxation instead of autodiff (stochastic smoothing and perturbed
@@ -79,20 +79,27 @@ export interface CurvatureEstimate {
   gradients: ArrayOrTensor2D;
   hessians?: ArrayOrTensor3D;
   hessianMean?: ArrayOrTensor2D;
-  losses?: tf.Tensor1D | number[];
+  losses?: tf.Tensor1D | number[] | Float64Array;
 }
 
 /** Which parts of a `CurvatureEstimate` a step needs: see `curvatureRequest(options)`. */
 export interface CurvatureRequest {
   /** 'none' (Fisher), 'batch-mean' (hessianMean or hessians) or 'per-sample' (hessians). */
   hessian: 'none' | CurvatureMode;
+  /** Autodiff only: check on probes that the loss is per-sample first (`NewtonOptions.checkPerSample`). */
+  checkPerSample?: boolean;
 }
 
 /**
- * A relaxation's own curvature estimator, called with the network outputs Y [N, m] and what the
- * step needs. Pass its result to `newtonStepFromCurvature` / `newtonLossFromCurvature`.
+ * Where a Newton step gets l_i, g_i and H_i: autodiff of a per-sample loss (`autodiffCurvature`),
+ * an estimator of a relaxation (stochastic smoothing, perturbed optimizers), or numbers computed
+ * elsewhere (`givenCurvature`). Called once per step with the outputs Y [N, m] (a constant: no
+ * gradient flows through the estimate) and what the step needs; tensors it creates for its
+ * result are disposed by the step.
  */
-export type CurvatureProvider = (y: tf.Tensor2D, request: CurvatureRequest) => CurvatureEstimate;
+export interface CurvatureProvider {
+  curvature(y: tf.Tensor2D, request: CurvatureRequest): CurvatureEstimate;
+}
 
 /** What the solves of (M + λI) d = g reported, over all systems of one step. */
 export interface SolveReport {

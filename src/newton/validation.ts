@@ -3,6 +3,7 @@
  * the argument and the expected value.
  */
 import * as tf from '@tensorflow/tfjs';
+import { assertFinite, assertOneOf, assertPositive } from '../runtime/checks';
 import {
   CURVATURE_MODES,
   INDEFINITE_POLICIES,
@@ -35,22 +36,21 @@ export function resolveNewtonOptions(options: NewtonOptions, caller: string): Re
       throw new Error(`${caller}: unknown option '${key}'; expected one of ${OPTION_KEYS.join(', ')}`);
     }
   }
+  const { variant, lambda } = options;
+  const curvature = options.curvature ?? 'batch-mean';
+  const indefinite = options.indefinite ?? 'invert';
+  assertOneOf(caller, 'options.variant', variant, NEWTON_VARIANTS);
+  assertPositive(caller, 'options.lambda', lambda);
+  assertOneOf(caller, 'options.curvature', curvature, CURVATURE_MODES);
+  assertOneOf(caller, 'options.indefinite', indefinite, INDEFINITE_POLICIES);
   return {
-    variant: oneOf(options.variant, NEWTON_VARIANTS, `${caller}: options.variant`),
-    lambda: positiveLambda(options.lambda, `${caller}: options.lambda`),
-    curvature: oneOf(options.curvature ?? 'batch-mean', CURVATURE_MODES, `${caller}: options.curvature`),
-    indefinite: oneOf(options.indefinite ?? 'invert', INDEFINITE_POLICIES, `${caller}: options.indefinite`),
+    variant,
+    lambda,
+    curvature,
+    indefinite,
     checkPerSample: optionalBoolean(options.checkPerSample, `${caller}: options.checkPerSample`) ?? false,
     spectrum: optionalBoolean(options.spectrum, `${caller}: options.spectrum`),
   };
-}
-
-/** λ must be a finite number > 0. */
-export function positiveLambda(lambda: unknown, name: string): number {
-  if (typeof lambda !== 'number' || !Number.isFinite(lambda) || lambda <= 0) {
-    throw new Error(`${name} must be a finite number > 0 (Tikhonov strength), got ${String(lambda)}`);
-  }
-  return lambda;
 }
 
 /**
@@ -62,27 +62,27 @@ export function readOutputs(y: unknown, caller: string): Float32Array {
     throw new Error(`${caller}: y must be a non-empty float32 tensor of shape [N, m], got ${got}`);
   }
   const values = y.dataSync() as Float32Array;
-  assertFinite(values, `${caller}: y`);
+  assertFinite(caller, 'y', values, y.shape);
   return values;
-}
-
-/** Throws when any entry is NaN or ±Infinity, naming `what` and the first bad index. */
-export function assertFinite(values: ArrayLike<number>, what: string): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new Error(`${what} must be finite, but entry ${i} is ${values[i]}`);
-  }
 }
 
 /**
  * Reads a tensor or nested array of the expected shape into float64, checking shape and finiteness.
  */
-export function readArray(value: tf.Tensor | number[] | number[][] | number[][][], shape: number[], what: string): Float64Array {
+export function readArray(value: tf.Tensor | Float64Array | number[] | number[][] | number[][][], shape: number[], caller: string, name: string): Float64Array {
+  const what = `${caller}: ${name}`;
+  if (value instanceof Float64Array) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (value.length !== size) throw new Error(`${what} must hold ${size} entries (shape [${shape.join(', ')}], row-major), got ${value.length}`);
+    assertFinite(caller, name, value, shape);
+    return value;
+  }
   if (value instanceof tf.Tensor) {
     if (!sameShape(value.shape, shape)) {
       throw new Error(`${what} must have shape [${shape.join(', ')}], got [${value.shape.join(', ')}]`);
     }
     const out = Float64Array.from(value.dataSync());
-    assertFinite(out, what);
+    assertFinite(caller, name, out, shape);
     return out;
   }
   const out = new Float64Array(shape.reduce((a, b) => a * b, 1));
@@ -108,13 +108,6 @@ export function readArray(value: tf.Tensor | number[] | number[][] | number[][][
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], name: string): T {
-  if (!allowed.includes(value as T)) {
-    throw new Error(`${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`);
-  }
-  return value as T;
 }
 
 function optionalBoolean(value: unknown, name: string): boolean | undefined {

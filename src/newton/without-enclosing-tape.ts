@@ -2,9 +2,9 @@
  * Suspends an enclosing gradient tape. The Newton target z* is a constant of the Newton loss, yet
  * computing it takes gradients (and m Hessian-vector products) of the per-sample loss. Called
  * inside `tf.grad` / `tf.variableGrads`, tfjs records all of those ops on the enclosing tape and
- * keeps their intermediates alive until its backward pass, which then filters the whole tape:
- * measured here 10× slower at m = 144 and 1.3× at m = 10. Running them with the tape suspended
- * gives the same numbers at the cost of a standalone computation.
+ * keeps their intermediates alive until its backward pass, which then filters the whole tape: the
+ * more Hessian-vector products, the slower (bench/newton-overhead.ts). Running them with the tape
+ * suspended gives the same numbers at the cost of a standalone computation.
  *
  * Uses the engine's public state fields `activeTape` and `gradientDepth` (tfjs 4); where they are
  * absent, `f` simply runs on the enclosing tape (correct, slower).

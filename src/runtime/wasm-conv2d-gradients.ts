@@ -14,8 +14,8 @@
  *   When the filter has no more taps K·K·C than output channels C' (a first layer on grey
  *   images), one GEMM is faster: df as [(i,j,c), c'] = T · dy as [(b,o,q), c'], where
  *   T[(i,j,c), (b,o,q)] = x[b, i − p + o·s, j − p + q·s, c] (0 in the padding) is written in JS
- *   straight from x; T is then no larger than dy (measured: 43 vs 80 ms for the four-digit CNN's
- *   first layer; slower than the convolution when T is larger).
+ *   straight from x; T is then no larger than dy (faster than the convolution for the four-digit
+ *   CNN's first layer, slower when T is larger: bench/train-step.ts).
  *
  * The kernel functions call public tf ops; inside a kernel they run on the wasm backend, are not
  * recorded on the gradient tape, and intermediates are freed by `tf.tidy`.

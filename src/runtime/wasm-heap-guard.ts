@@ -6,8 +6,8 @@
  * at 3–4 GiB), malloc returns 0; tfjs then places the tensor at address 0 and writes its data over
  * the allocator's own state. The next kernel or `dispose` dies with "RuntimeError: memory access
  * out of bounds", and every op after it fails ("Aborted()", "divide by zero") until the process
- * restarts (tfjs issue #4208). Seen here when 144 Hessian-vector products of a batch-8 relaxed
- * Bellman-Ford loss were recorded on an enclosing gradient tape (332 594 live tensors, 4 GiB).
+ * restarts (upstream: github.com/tensorflow/tfjs/issues/4208). Hundreds of Hessian-vector products
+ * of a relaxed Bellman-Ford loss recorded on an enclosing gradient tape reach that size.
  *
  * The guard wraps the module's `_malloc`: a null result for a non-empty request throws, before
  * anything is written, so the kernel that asked fails with a clear message, `tf.tidy` frees its

@@ -17,6 +17,7 @@
  * (the stochastic estimators) are clamped at 0 instead (`negativeWeights: 'clamp'`), the convention
  * of blackbox-backprop (`np.maximum(weights, 0)`). The reported cost is then the clamped cost.
  */
+import { assertFinite } from '../../runtime/checks';
 import * as tf from '@tensorflow/tfjs';
 
 /** What to do with a negative weight: throw (default), or treat it as 0. */
@@ -61,7 +62,7 @@ export function dijkstraGrid(
   const w = space.weights;
   for (let i = 0; i < n; i++) {
     const v = weights[i];
-    if (!Number.isFinite(v)) throw new Error(`dijkstraGrid: weights[${i}] must be finite, got ${v}`);
+    if (!Number.isFinite(v)) assertFinite('dijkstraGrid', 'weights', weights, [height, width]);
     if (v < 0) {
       if (!clamp) {
         throw new Error(

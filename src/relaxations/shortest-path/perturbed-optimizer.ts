@@ -16,9 +16,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CurvatureRequest } from '../../newton/types';
-import { readGrids, solvePerturbed, type GridBatch, type PerturbedSolutions } from './perturbed-solutions';
+import { checkCurvatureRequest, estimatedCurvature, lossWithEstimatedGradient, type EstimatedCurvature, type LossEstimate } from '../../perturbations/estimated-loss';
+import type { NoiseOptions } from '../../perturbations/smoothing-noise';
+import { assertGrids, readGrids, solvePerturbed, type GridBatch } from './perturbed-solutions';
 import { meanPaths, pathJacobians } from './score-function-estimates';
-import type { NoiseOptions } from './smoothing-noise';
 
 export interface PerturbedOptimizerOptions extends NoiseOptions {
   /** Centre the Jacobian (Hessian) estimate on the unperturbed path (B more solves). Default false. */
@@ -33,20 +34,8 @@ export interface PerturbedOptimizerOptions extends NoiseOptions {
  */
 export function perturbedFenchelYoungLoss(theta: tf.Tensor3D, target: tf.Tensor3D, options: PerturbedOptimizerOptions): tf.Tensor1D {
   const where = 'perturbedFenchelYoungLoss';
-  if (!(theta instanceof tf.Tensor) || theta.rank !== 3) {
-    throw new Error(`${where}: theta must be a tensor [B, H, W], got ${theta instanceof tf.Tensor ? `shape [${theta.shape.join(', ')}]` : String(theta)}`);
-  }
-  const op = tf.customGrad((...inputs) => {
-    const x = inputs[0] as tf.Tensor;
-    const grids = readGrids(x, target, where);
-    const { losses, gradients } = fenchelYoung(grids, options, false, where);
-    const { batch, height, width } = grids;
-    return {
-      value: tf.tensor1d(losses),
-      gradFunc: (dy: tf.Tensor) => tf.mul(tf.reshape(dy, [batch, 1, 1]), tf.tensor3d(gradients, [batch, height, width])),
-    };
-  });
-  return op(theta) as tf.Tensor1D;
+  assertGrids(where, theta);
+  return lossWithEstimatedGradient(where, theta, (x) => fenchelYoung(readGrids(x, target, where), options, false, where));
 }
 
 /**
@@ -62,29 +51,11 @@ export function perturbedFenchelYoungCurvature(
   target: tf.Tensor3D,
   options: PerturbedOptimizerOptions,
   request: CurvatureRequest = { hessian: 'batch-mean' },
-): { losses: tf.Tensor1D; gradients: tf.Tensor2D; hessians?: tf.Tensor3D; hessianMean?: tf.Tensor2D } {
+): EstimatedCurvature {
   const where = 'perturbedFenchelYoungCurvature';
-  const mode = request?.hessian;
-  if (mode !== 'none' && mode !== 'batch-mean' && mode !== 'per-sample') {
-    throw new Error(`${where}: request.hessian must be 'none', 'batch-mean' or 'per-sample', got '${String(mode)}'`);
-  }
+  const mode = checkCurvatureRequest(where, request);
   const grids = readGrids(theta, target, where);
-  const { solutions, losses, gradients } = fenchelYoung(grids, options, Boolean(options?.baseline), where);
-  const m = solutions.cells;
-  // -(J + J^T) / 2, per input or for the batch mean.
-  const hessian = (shape: 'per-sample' | 'batch-mean'): tf.Tensor =>
-    tf.tidy(() => {
-      const jacobian = pathJacobians(solutions, shape);
-      return tf.mul(tf.add(jacobian, tf.transpose(jacobian, shape === 'per-sample' ? [0, 2, 1] : [1, 0])), -0.5);
-    });
-  const hessians = mode === 'per-sample' ? (hessian('per-sample') as tf.Tensor3D) : undefined;
-  const hessianMean = mode === 'batch-mean' ? (hessian('batch-mean') as tf.Tensor2D) : undefined;
-  return {
-    losses: tf.tensor1d(losses),
-    gradients: tf.tensor2d(gradients, [grids.batch, m]),
-    ...(hessians ? { hessians } : {}),
-    ...(hessianMean ? { hessianMean } : {}),
-  };
+  return estimatedCurvature(fenchelYoung(grids, options, Boolean(options?.baseline), where), grids.batch, grids.height * grids.width, mode);
 }
 
 function fenchelYoung(
@@ -92,7 +63,7 @@ function fenchelYoung(
   options: PerturbedOptimizerOptions,
   withUnperturbed: boolean,
   where: string,
-): { solutions: PerturbedSolutions; losses: Float32Array; gradients: Float32Array } {
+): LossEstimate {
   const { batch, height, width, theta } = grids;
   const target = grids.target as Float32Array;
   const solutions = solvePerturbed(theta, batch, height, width, options, withUnperturbed, where);
@@ -114,5 +85,11 @@ function fenchelYoung(
     }
     losses[b] = value;
   }
-  return { solutions, losses, gradients };
+  // Hessian −(J + Jᵀ) / 2, per input or for the batch mean.
+  const hessian = (shape: 'per-sample' | 'batch-mean'): tf.Tensor =>
+    tf.tidy(() => {
+      const jacobian = pathJacobians(solutions, shape);
+      return tf.mul(tf.add(jacobian, tf.transpose(jacobian, shape === 'per-sample' ? [0, 2, 1] : [1, 0])), -0.5);
+    });
+  return { losses, gradients, hessian };
 }

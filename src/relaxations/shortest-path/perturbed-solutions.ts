@@ -4,9 +4,10 @@
  * are clamped at 0 (`dijkstraGrid`'s `negativeWeights: 'clamp'`, blackbox-backprop's convention).
  * Also validates the tensors the estimators receive.
  */
+import { assertFinite } from '../../runtime/checks';
 import * as tf from '@tensorflow/tfjs';
 import { dijkstraGrid } from './dijkstra';
-import { resolveNoise, noiseScore, type NoiseOptions, type SmoothingDistribution } from './smoothing-noise';
+import { resolveNoise, noiseScore, type NoiseOptions, type SmoothingDistribution } from '../../perturbations/smoothing-noise';
 
 export interface PerturbedSolutions {
   batch: number;
@@ -102,11 +103,15 @@ export function readGrids(theta: tf.Tensor, target: tf.Tensor | null, where: str
   }
   if (batch < 1 || height < 1 || width < 1) throw new Error(`${where}: theta must be non-empty, got ${shapeOf(theta)}`);
   const values = Float32Array.from(theta.dataSync() as Float32Array);
-  const bad = values.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new Error(`${where}: theta must be finite, found ${values[bad]} at flat index ${bad}`);
+  assertFinite(where, 'theta', values, theta.shape);
   const targetValues = target === null ? null : (target.dataSync() as Float32Array);
-  if (targetValues && targetValues.some((v) => !Number.isFinite(v))) throw new Error(`${where}: target must be finite`);
+  if (targetValues && target) assertFinite(where, 'target', targetValues, target.shape);
   return { batch, height, width, theta: values, target: targetValues };
+}
+
+/** `theta` must be a tensor `[B, H, W]` (the public losses take grids only). */
+export function assertGrids(where: string, theta: unknown): asserts theta is tf.Tensor3D {
+  if (!(theta instanceof tf.Tensor) || theta.rank !== 3) throw new Error(`${where}: theta must be a tensor [B, H, W], got ${shapeOf(theta)}`);
 }
 
 function shapeOf(value: unknown): string {

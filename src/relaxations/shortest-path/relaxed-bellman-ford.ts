@@ -35,6 +35,7 @@
  * cells are constants, so their costs get zero derivatives, as finite differences of the float32
  * forward do (1e12 + cost rounds to 1e12).
  */
+import { assertAtLeast, assertFiniteTensor, assertInteger, assertOneOf, assertPositive } from '../../runtime/checks';
 import * as tf from '@tensorflow/tfjs';
 import { NEIGHBOUR_OFFSETS } from './dijkstra';
 
@@ -98,11 +99,8 @@ export function relaxedBellmanFord(cost: tf.Tensor3D, options: RelaxedBellmanFor
   if (batch < 1 || height < 1 || width < 1) {
     throw new Error(`relaxedBellmanFord: cost must have a non-empty shape [B, H, W], got [${cost.shape.join(', ')}]`);
   }
-  const { beta, nIter, tConorm, p, loop } = parseOptions(options, height, width);
-  if (!options.allowUnreached) checkNIter('relaxedBellmanFord', nIter, height, width);
-  const finite = tf.tidy(() => tf.all(tf.isFinite(cost)).dataSync()[0]);
-  if (!finite) throw new Error('relaxedBellmanFord: cost must be finite (found NaN or Infinity)');
-
+  const { beta, nIter, tConorm, p, loop } = resolveOptions(options, height, width);
+  assertFiniteTensor('relaxedBellmanFord', 'cost', cost);
   return tf.tidy(() => {
     const predecessors = softPredecessors(cost, beta, nIter);
     const combine = tConormFunction(tConorm, p);
@@ -230,15 +228,20 @@ function whileTraceback(path: tf.Tensor3D, mass: tf.Tensor3D, predecessors: tf.T
   return tf.add(accumulated, tf.mul(running, path)) as tf.Tensor3D;
 }
 
-function parseOptions(options: RelaxedBellmanFordOptions, height: number, width: number): Required<Omit<RelaxedBellmanFordOptions, 'allowUnreached'>> {
+/**
+ * Checks `options` for an `height × width` grid and fills in the defaults (β 10, nIter
+ * `defaultNIter(H, W)`, probabilistic t-conorm, p 5, for loop); an nIter below
+ * `minimumNIter(H, W)` is refused unless `allowUnreached`.
+ */
+function resolveOptions(options: RelaxedBellmanFordOptions, height: number, width: number): Required<Omit<RelaxedBellmanFordOptions, 'allowUnreached'>> {
+  const where = 'relaxedBellmanFord';
   const { beta = 10, nIter = defaultNIter(height, width), tConorm = 'probabilistic', p = 5, loop = 'for' } = options;
-  if (!(Number.isFinite(beta) && beta > 0)) throw new Error(`relaxedBellmanFord: beta must be a finite number > 0, got ${beta}`);
-  if (!(Number.isInteger(nIter) && nIter >= 1)) throw new Error(`relaxedBellmanFord: nIter must be an integer >= 1, got ${nIter}`);
-  if (!T_CONORMS.includes(tConorm)) {
-    throw new Error(`relaxedBellmanFord: tConorm must be one of ${T_CONORMS.join(', ')}, got '${String(tConorm)}'`);
-  }
-  if (!(Number.isFinite(p) && p >= 0)) throw new Error(`relaxedBellmanFord: p (Hamacher) must be a finite number >= 0, got ${p}`);
-  if (!LOOPS.includes(loop)) throw new Error(`relaxedBellmanFord: loop must be 'for' or 'while', got '${String(loop)}'`);
+  assertPositive(where, 'beta', beta);
+  assertInteger(where, 'nIter', nIter, 1);
+  assertOneOf(where, 'tConorm', tConorm, T_CONORMS);
+  assertAtLeast(where, 'p (Hamacher)', p, 0);
+  assertOneOf(where, 'loop', loop, LOOPS);
+  if (!options.allowUnreached) checkNIter(where, nIter, height, width);
   return { beta, nIter, tConorm, p, loop };
 }
 

@@ -11,7 +11,7 @@
  * 'per-sample' and 'batch-mean'); the m × m sums are matrix products, the rest float64 loops.
  */
 import * as tf from '@tensorflow/tfjs';
-import { noiseCurvature } from './smoothing-noise';
+import { noiseCurvature } from '../../perturbations/smoothing-noise';
 import type { PerturbedSolutions } from './perturbed-solutions';
 
 /** 'per-sample': one m × m matrix per input `[B, m, m]`; 'batch-mean': their mean `[m, m]`. */

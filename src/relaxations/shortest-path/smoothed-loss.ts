@@ -11,9 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CurvatureRequest } from '../../newton/types';
-import { readGrids, solvePerturbed, type GridBatch, type PerturbedSolutions } from './perturbed-solutions';
+import { checkCurvatureRequest, estimatedCurvature, lossWithEstimatedGradient, type EstimatedCurvature, type LossEstimate } from '../../perturbations/estimated-loss';
+import type { NoiseOptions } from '../../perturbations/smoothing-noise';
+import { assertGrids, readGrids, solvePerturbed, type GridBatch } from './perturbed-solutions';
 import { scoreGradients, scoreHessians } from './score-function-estimates';
-import type { NoiseOptions } from './smoothing-noise';
 
 /** Loss of one hard path (0/1, length m) against its target; `index` is the input's batch index. */
 export type PathLossFunction = (path: Float32Array, target: Float32Array, index: number) => number;
@@ -41,22 +42,11 @@ export function smoothedLossCurvature(
   target: tf.Tensor3D,
   options: SmoothedLossOptions,
   request: CurvatureRequest = { hessian: 'batch-mean' },
-): { losses: tf.Tensor1D; gradients: tf.Tensor2D; hessians?: tf.Tensor3D; hessianMean?: tf.Tensor2D } {
+): EstimatedCurvature {
   const where = 'smoothedLossCurvature';
-  const mode = request?.hessian;
-  if (mode !== 'none' && mode !== 'batch-mean' && mode !== 'per-sample') {
-    throw new Error(`${where}: request.hessian must be 'none', 'batch-mean' or 'per-sample', got '${String(mode)}'`);
-  }
+  const mode = checkCurvatureRequest(where, request);
   const grids = readGrids(theta, target, where);
-  const { solutions, losses, weights } = sampleLosses(grids, options, where);
-  const m = solutions.cells;
-  const gradients = scoreGradients(solutions, weights);
-  return {
-    losses: tf.tensor1d(Float32Array.from(losses)),
-    gradients: tf.tensor2d(Float32Array.from(gradients), [grids.batch, m]),
-    ...(mode === 'per-sample' ? { hessians: scoreHessians(solutions, weights, 'per-sample') as tf.Tensor3D } : {}),
-    ...(mode === 'batch-mean' ? { hessianMean: scoreHessians(solutions, weights, 'batch-mean') as tf.Tensor2D } : {}),
-  };
+  return estimatedCurvature(smoothedLoss(grids, options, where), grids.batch, grids.height * grids.width, mode);
 }
 
 /**
@@ -68,28 +58,13 @@ export function smoothedLossCurvature(
  */
 export function smoothedShortestPathLoss(theta: tf.Tensor3D, target: tf.Tensor3D, options: SmoothedLossOptions): tf.Tensor1D {
   const where = 'smoothedShortestPathLoss';
-  if (!(theta instanceof tf.Tensor) || theta.rank !== 3) {
-    throw new Error(`${where}: theta must be a tensor [B, H, W], got ${theta instanceof tf.Tensor ? `shape [${theta.shape.join(', ')}]` : String(theta)}`);
-  }
-  const op = tf.customGrad((...inputs) => {
-    const x = inputs[0] as tf.Tensor;
-    const grids = readGrids(x, target, where);
-    const { solutions, losses, weights } = sampleLosses(grids, options, where);
-    const gradients = Float32Array.from(scoreGradients(solutions, weights));
-    return {
-      value: tf.tensor1d(Float32Array.from(losses)),
-      gradFunc: (dy: tf.Tensor) => tf.mul(tf.reshape(dy, [grids.batch, 1, 1]), tf.tensor3d(gradients, [grids.batch, grids.height, grids.width])),
-    };
-  });
-  return op(theta) as tf.Tensor1D;
+  assertGrids(where, theta);
+  return lossWithEstimatedGradient(where, theta, (x) => smoothedLoss(readGrids(x, target, where), options, where));
 }
 
 /** Solves the perturbed problems and evaluates the loss: smoothed values `[B]`, weights `[B, S]`. */
-function sampleLosses(
-  grids: GridBatch,
-  options: SmoothedLossOptions,
-  where: string,
-): { solutions: PerturbedSolutions; losses: Float64Array; weights: Float64Array } {
+/** The score-function estimate of the smoothed loss from one batch of perturbed solves. */
+function smoothedLoss(grids: GridBatch, options: SmoothedLossOptions, where: string): LossEstimate {
   const { pathLoss = hammingDistance } = options ?? {};
   if (typeof pathLoss !== 'function') throw new Error(`${where}: pathLoss must be a function (path, target, index) => number`);
   const { batch, height, width, theta } = grids;
@@ -112,7 +87,11 @@ function sampleLosses(
       weights[b * samples + s] = value - baseline;
     }
   }
-  return { solutions, losses, weights };
+  return {
+    losses,
+    gradients: scoreGradients(solutions, weights),
+    hessian: (shape) => scoreHessians(solutions, weights, shape),
+  };
 }
 
 /** sum_j |path_j - target_j|. */

@@ -15,9 +15,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CurvatureRequest } from '../../newton/types';
-import { readGrids, solvePerturbed } from './perturbed-solutions';
+import { checkCurvatureRequest, estimatedCurvature, type EstimatedCurvature } from '../../perturbations/estimated-loss';
+import type { NoiseOptions } from '../../perturbations/smoothing-noise';
+import { assertGrids, readGrids, solvePerturbed } from './perturbed-solutions';
 import { meanPaths, pathJacobianGrams, pathVectorJacobianProducts } from './score-function-estimates';
-import type { NoiseOptions } from './smoothing-noise';
 
 export type SmoothedPathLoss = 'l1' | 'l2';
 
@@ -35,9 +36,7 @@ export interface SmoothedPathOptions extends NoiseOptions {
  */
 export function smoothedShortestPath(theta: tf.Tensor3D, options: SmoothedPathOptions): tf.Tensor3D {
   const where = 'smoothedShortestPath';
-  if (!(theta instanceof tf.Tensor) || theta.rank !== 3) {
-    throw new Error(`${where}: theta must be a tensor [B, H, W], got ${theta instanceof tf.Tensor ? `shape [${theta.shape.join(', ')}]` : String(theta)}`);
-  }
+  assertGrids(where, theta);
   const op = tf.customGrad((...inputs) => {
     const x = inputs[0] as tf.Tensor;
     const { batch, height, width, theta: values } = readGrids(x, null, where);
@@ -67,12 +66,9 @@ export function smoothedPathCurvature(
   target: tf.Tensor3D,
   options: SmoothedPathOptions & { loss?: SmoothedPathLoss },
   request: CurvatureRequest = { hessian: 'batch-mean' },
-): { losses: tf.Tensor1D; gradients: tf.Tensor2D; hessians?: tf.Tensor3D; hessianMean?: tf.Tensor2D } {
+): EstimatedCurvature {
   const where = 'smoothedPathCurvature';
-  const mode = request?.hessian;
-  if (mode !== 'none' && mode !== 'batch-mean' && mode !== 'per-sample') {
-    throw new Error(`${where}: request.hessian must be 'none', 'batch-mean' or 'per-sample', got '${String(mode)}'`);
-  }
+  const mode = checkCurvatureRequest(where, request);
   const loss = options?.loss ?? 'l2';
   if (loss !== 'l1' && loss !== 'l2') throw new Error(`${where}: loss must be 'l1' or 'l2', got '${String(loss)}'`);
   const grids = readGrids(theta, target, where);
@@ -96,12 +92,5 @@ export function smoothedPathCurvature(
     loss === 'l1'
       ? tf.zeros(shape === 'per-sample' ? [batch, m, m] : [m, m])
       : tf.tidy(() => tf.mul(pathJacobianGrams(solutions, shape), 2));
-  const hessians = mode === 'per-sample' ? (gaussNewton('per-sample') as tf.Tensor3D) : undefined;
-  const hessianMean = mode === 'batch-mean' ? (gaussNewton('batch-mean') as tf.Tensor2D) : undefined;
-  return {
-    losses: tf.tensor1d(losses),
-    gradients: tf.tensor2d(Float32Array.from(gradients), [batch, m]),
-    ...(hessians ? { hessians } : {}),
-    ...(hessianMean ? { hessianMean } : {}),
-  };
+  return estimatedCurvature({ losses, gradients, hessian: gaussNewton }, batch, m, mode);
 }

@@ -2,7 +2,7 @@
  * The hard sorting permutation of a batch of vectors, with a deterministic rule for ties.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertBatchOfVectors } from './validate';
+import { assertBatchOfVectors } from '../../runtime/checks';
 
 /**
  * Ascending rank of every entry: rank_i = #{j : t_j < t_i} + #{j < i : t_j = t_i}. Ties are broken
@@ -33,7 +33,7 @@ export function ascendingRanks(values: tf.Tensor2D): tf.Tensor2D {
  * @returns [B, n, n] float32 0/1 matrices, one 1 per row and column.
  */
 export function groundTruthPermutation(targets: tf.Tensor2D): tf.Tensor3D {
-  assertBatchOfVectors('groundTruthPermutation', 'targets', targets);
+  assertBatchOfVectors('groundTruthPermutation', 'targets', targets, true);
   return tf.tidy(() => tf.oneHot(ascendingRanks(targets), targets.shape[1]).toFloat() as tf.Tensor3D);
 }
 

@@ -3,8 +3,9 @@
  * the inputs for every sorted position.
  */
 import * as tf from '@tensorflow/tfjs';
+import { assertBatchOfVectors, assertFloat, assertPositive } from '../../runtime/checks';
+import type { SortingRelaxationRow } from './relaxation';
 import { absZeroSlopeAtTies } from './subgradients';
-import { assertBatchOfVectors, assertFloat, assertPositive } from './validate';
 
 export interface NeuralSortOptions {
   /** Temperature τ > 0; P tends to the hard permutation as τ → 0. Default 1. */
@@ -27,7 +28,7 @@ export interface NeuralSortOptions {
  */
 export function neuralSort(scores: tf.Tensor2D, options: NeuralSortOptions = {}): tf.Tensor3D {
   const where = 'neuralSort';
-  assertBatchOfVectors(where, 'scores', scores);
+  assertBatchOfVectors(where, 'scores', scores, true);
   assertFloat(where, 'scores', scores);
   const tau = options.tau ?? 1;
   assertPositive(where, 'options.tau', tau);
@@ -47,3 +48,11 @@ function positionCoefficients(n: number, tau: number): Float32Array {
   for (let k = 1; k <= n; k++) out[k - 1] = (2 * k - n - 1) / tau;
   return out;
 }
+
+/** The table row: τ > 0, default 1 (difftopk's). */
+export const NEURALSORT: SortingRelaxationRow<'neuralsort'> = {
+  name: 'neuralsort',
+  description: 'NeuralSort (Grover et al., ICLR 2019): a softmax over the inputs per sorted position',
+  parameters: [{ name: 'tau', description: 'temperature τ > 0', default: 1, range: 'positive' }],
+  build: ({ tau }) => (scores) => neuralSort(scores, { tau: tau as number }),
+};

@@ -3,7 +3,7 @@
  * the ground-truth permutation, with torch.nn.BCELoss's numerics.
  */
 import * as tf from '@tensorflow/tfjs';
-import { assertFloat } from './validate';
+import { assertFloat } from '../../runtime/checks';
 
 /** torch's BCELoss clamps each log at −100 ... */
 const LOG_FLOOR = -100;

@@ -3,7 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ascendingRanks } from './ground-truth';
-import { assertBatchOfVectors } from './validate';
+import { assertBatchOfVectors } from '../../runtime/checks';
 
 export interface RankingMetrics {
   /** Share of samples whose whole order is right (argsort(scores) = argsort(targets)). */
@@ -23,8 +23,8 @@ export interface RankingMetrics {
  */
 export function rankingMetrics(scores: tf.Tensor2D, targets: tf.Tensor2D): RankingMetrics {
   const where = 'rankingMetrics';
-  assertBatchOfVectors(where, 'scores', scores);
-  assertBatchOfVectors(where, 'targets', targets);
+  assertBatchOfVectors(where, 'scores', scores, true);
+  assertBatchOfVectors(where, 'targets', targets, true);
   if (scores.shape[0] !== targets.shape[0] || scores.shape[1] !== targets.shape[1]) {
     throw new Error(`${where}: targets must have the shape of scores [${scores.shape.join(', ')}], got [${targets.shape.join(', ')}]`);
   }

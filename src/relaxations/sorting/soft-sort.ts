@@ -4,8 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ascendingRanks } from './ground-truth';
+import { assertAtLeast, assertBatchOfVectors, assertFloat, assertPositive } from '../../runtime/checks';
+import type { SortingRelaxationRow } from './relaxation';
 import { absZeroSlopeAtTies } from './subgradients';
-import { assertBatchOfVectors, assertFloat, assertPositive } from './validate';
 import { withoutGradient } from './without-gradient';
 
 export interface SoftSortOptions {
@@ -37,14 +38,12 @@ export interface SoftSortOptions {
  */
 export function softSort(scores: tf.Tensor2D, options: SoftSortOptions = {}): tf.Tensor3D {
   const where = 'softSort';
-  assertBatchOfVectors(where, 'scores', scores);
+  assertBatchOfVectors(where, 'scores', scores, true);
   assertFloat(where, 'scores', scores);
   const tau = options.tau ?? 1;
   const pow = options.pow ?? 1;
   assertPositive(where, 'options.tau', tau);
-  if (typeof pow !== 'number' || !Number.isFinite(pow) || pow < 1) {
-    throw new Error(`${where}: options.pow must be a finite number ≥ 1, got ${String(pow)}`);
-  }
+  assertAtLeast(where, 'options.pow', pow, 1);
   return tf.tidy(() => {
     const [batch, n] = scores.shape;
     const hardPermutation = withoutGradient(scores, (x) => tf.oneHot(ascendingRanks(x as tf.Tensor2D), n).toFloat());
@@ -54,3 +53,14 @@ export function softSort(scores: tf.Tensor2D, options: SoftSortOptions = {}): tf
     return tf.transpose(tf.softmax(tf.div(powered, -tau)), [0, 2, 1]) as tf.Tensor3D;
   });
 }
+
+/** The table row: τ > 0, default 1, and pow ≥ 1, default 1 (difftopk's). */
+export const SOFTSORT: SortingRelaxationRow<'softsort'> = {
+  name: 'softsort',
+  description: 'SoftSort (Prillo & Eisenschlos, ICML 2020): a softmax over minus the distance to each sorted value',
+  parameters: [
+    { name: 'tau', description: 'temperature τ > 0', default: 1, range: 'positive' },
+    { name: 'pow', description: 'distance exponent ≥ 1', default: 1, range: 1 },
+  ],
+  build: ({ tau, pow }) => (scores) => softSort(scores, { tau: tau as number, pow: pow as number }),
+};

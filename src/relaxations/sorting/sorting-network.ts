@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { COMPARATOR_SIGMOIDS, comparatorWeights, type ComparatorSigmoid } from './comparator-sigmoids';
 import { SORTING_NETWORKS, networkTensors, type SortingNetworkType } from './networks';
-import { assertBatchOfVectors, assertFloat, assertOneOf, assertPositive } from './validate';
+import { assertAtLeast, assertBatchOfVectors, assertFloat, assertOneOf, assertPositive } from '../../runtime/checks';
+import type { SortingRelaxationRow } from './relaxation';
 
 export interface SortingNetworkOptions {
   /**
@@ -44,7 +45,7 @@ export interface SortingNetworkResult {
  */
 export function sortingNetwork(scores: tf.Tensor2D, options: SortingNetworkOptions): SortingNetworkResult {
   const where = 'sortingNetwork';
-  assertBatchOfVectors(where, 'scores', scores);
+  assertBatchOfVectors(where, 'scores', scores, true);
   assertFloat(where, 'scores', scores);
   if (options === null || typeof options !== 'object') {
     throw new Error(`${where}: options must be an object { network, sigmoid, steepness?, artLambda? }, got ${String(options)}`);
@@ -54,12 +55,11 @@ export function sortingNetwork(scores: tf.Tensor2D, options: SortingNetworkOptio
   const steepness = options.steepness ?? 10;
   const artLambda = options.artLambda ?? 0.25;
   assertPositive(where, 'options.steepness', steepness);
-  if (typeof artLambda !== 'number' || !Number.isFinite(artLambda) || artLambda < 0) {
-    throw new Error(`${where}: options.artLambda must be a finite number ≥ 0, got ${String(artLambda)}`);
-  }
-  const weights = comparatorWeights(options.sigmoid, steepness, artLambda);
+  assertAtLeast(where, 'options.artLambda', artLambda, 0);
+  const { network, sigmoid } = options;
+  const weights = comparatorWeights(sigmoid, steepness, artLambda);
   const [batch, n] = scores.shape;
-  const { layers, identity } = networkTensors(options.network, n);
+  const { layers, identity } = networkTensors(network, n);
   return tf.tidy(() => {
     // Row 0 carries the values on the wires, rows 1..n the columns of P (input i's weight per wire).
     let wires = tf.concat([scores.reshape([batch, 1, n]), tf.tile(identity, [batch, 1, 1])], 1) as tf.Tensor3D;
@@ -74,3 +74,27 @@ export function sortingNetwork(scores: tf.Tensor2D, options: SortingNetworkOptio
     };
   });
 }
+
+/**
+ * The table rows, one per comparator sigmoid (named by it): an odd-even network of steepness 10
+ * and ART λ 0.25 by default (diffsort's).
+ */
+export const SORTING_NETWORKS_BY_SIGMOID: readonly SortingRelaxationRow<ComparatorSigmoid>[] = COMPARATOR_SIGMOIDS.map((sigmoid) => ({
+  name: sigmoid,
+  description: `differentiable sorting network (Petersen et al., ICML 2021; ICLR 2022) with the ${sigmoid} sigmoid`,
+  parameters: [
+    { name: 'network', description: "'odd_even' or 'bitonic'", default: 'odd_even', choices: SORTING_NETWORKS },
+    { name: 'steepness', description: 'steepness s > 0 of the sigmoid', default: 10, range: 'positive' },
+    { name: 'artLambda', description: "ART exponent λ ≥ 0 of 'logistic_phi'", default: 0.25, range: 0 },
+  ],
+  build: ({ network, steepness, artLambda }) => (scores) => {
+    const { permutation, sorted } = sortingNetwork(scores, {
+      network: network as SortingNetworkType,
+      sigmoid,
+      steepness: steepness as number,
+      artLambda: artLambda as number,
+    });
+    sorted.dispose();
+    return permutation;
+  },
+}));

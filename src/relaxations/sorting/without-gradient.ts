@@ -2,7 +2,7 @@
  * A constant computed from a tensor on the tape: `withoutGradient(x, f)` returns `f(x)` but tells
  * autodiff that it does not depend on x (zero gradient, to any order). The comparisons, sorts and
  * one-hots inside `f` never reach the tape, so tfjs does not look for their (missing) gradients.
- * Used for the hard sorting permutation of SoftSort and the saturation masks of the ranking loss.
+ * SoftSort uses it for its hard sorting permutation.
  */
 import * as tf from '@tensorflow/tfjs';
 

@@ -13,6 +13,7 @@
  * This is the direct, unbatched form (float64 loops): the reference that the batched
  * shortest-path estimators are tested against, and the tool for smoothing a small function.
  */
+import { assertFinite } from '../runtime/checks';
 import { resolveNoise, noiseScore, noiseCurvature, type NoiseOptions } from './smoothing-noise';
 
 export interface SmoothingOptions extends NoiseOptions {
@@ -45,9 +46,7 @@ export function smoothingEstimate(
   const where = 'smoothingEstimate';
   const m = theta.length;
   if (m < 1) throw new Error(`${where}: theta must have at least one entry, got ${m}`);
-  for (let j = 0; j < m; j++) {
-    if (!Number.isFinite(theta[j])) throw new Error(`${where}: theta[${j}] must be finite, got ${theta[j]}`);
-  }
+  assertFinite(where, 'theta', theta);
   const noise = resolveNoise(options, 1, m, where);
   const { sigma, samples, distribution } = noise;
   const point = Float64Array.from(theta);

@@ -11,7 +11,8 @@
  *   but bounded scores, so the estimates have finite variance.
  * Both terms have mean zero, which is why subtracting a baseline f(t) keeps the estimates unbiased.
  */
-import { Rng } from '../../runtime/random';
+import { assertFinite, assertInteger, assertOneOf, assertPositive } from '../runtime/checks';
+import { Rng } from '../runtime/random';
 
 export type SmoothingDistribution = 'gaussian' | 'cauchy';
 export const SMOOTHING_DISTRIBUTIONS: readonly SmoothingDistribution[] = ['gaussian', 'cauchy'];
@@ -55,10 +56,8 @@ export interface ResolvedNoise {
 export function resolveNoise(options: NoiseOptions, batch: number, dimension: number, where: string): ResolvedNoise {
   if (typeof options !== 'object' || options === null) throw new Error(`${where}: options must be an object with sigma, got ${String(options)}`);
   const { sigma, distribution = 'gaussian', antithetic = false, rng, noise } = options;
-  if (!(Number.isFinite(sigma) && sigma > 0)) throw new Error(`${where}: sigma must be a finite number > 0, got ${sigma}`);
-  if (!SMOOTHING_DISTRIBUTIONS.includes(distribution)) {
-    throw new Error(`${where}: distribution must be one of ${SMOOTHING_DISTRIBUTIONS.join(', ')}, got '${String(distribution)}'`);
-  }
+  assertPositive(where, 'sigma', sigma);
+  assertOneOf(where, 'distribution', distribution, SMOOTHING_DISTRIBUTIONS);
   const perSample = batch * dimension;
   if (noise !== undefined) {
     if (rng !== undefined || antithetic) throw new Error(`${where}: pass either noise, or rng (with samples, antithetic), not both`);
@@ -70,13 +69,11 @@ export function resolveNoise(options: NoiseOptions, batch: number, dimension: nu
       throw new Error(`${where}: samples = ${options.samples} but noise holds ${samples} samples per input`);
     }
     const values = Float64Array.from(noise);
-    for (let i = 0; i < values.length; i++) {
-      if (!Number.isFinite(values[i])) throw new Error(`${where}: noise[${i}] must be finite, got ${values[i]}`);
-    }
+    assertFinite(where, 'noise', values);
     return { sigma, samples, distribution, values };
   }
   const count = options.samples as number;
-  if (!(Number.isInteger(count) && count >= 1)) throw new Error(`${where}: samples must be an integer >= 1, got ${count}`);
+  assertInteger(where, 'samples', count, 1);
   if (!(rng instanceof Rng)) throw new Error(`${where}: rng must be an Rng (or pass explicit noise), got ${String(rng)}`);
   if (antithetic && count % 2 !== 0) throw new Error(`${where}: antithetic sampling needs an even number of samples, got ${count}`);
   return { sigma, samples: count, distribution, values: drawSmoothingNoise(rng, batch, count, dimension, distribution, antithetic) };
@@ -97,12 +94,8 @@ export function drawSmoothingNoise(
 ): Float64Array {
   const where = 'drawSmoothingNoise';
   if (!(rng instanceof Rng)) throw new Error(`${where}: rng must be an Rng, got ${String(rng)}`);
-  for (const [name, value] of [['batch', batch], ['samples', samples], ['dimension', dimension]] as const) {
-    if (!(Number.isInteger(value) && value >= 1)) throw new Error(`${where}: ${name} must be an integer >= 1, got ${value}`);
-  }
-  if (!SMOOTHING_DISTRIBUTIONS.includes(distribution)) {
-    throw new Error(`${where}: distribution must be one of ${SMOOTHING_DISTRIBUTIONS.join(', ')}, got '${String(distribution)}'`);
-  }
+  for (const [name, value] of [['batch', batch], ['samples', samples], ['dimension', dimension]] as const) assertInteger(where, name, value, 1);
+  assertOneOf(where, 'distribution', distribution, SMOOTHING_DISTRIBUTIONS);
   if (antithetic && samples % 2 !== 0) throw new Error(`${where}: antithetic sampling needs an even number of samples, got ${samples}`);
   const values = new Float64Array(batch * samples * dimension);
   const draw = distribution === 'gaussian' ? () => rng.normal() : () => Math.tan(Math.PI * (rng.uniform() - 0.5));
