@@ -2,7 +2,8 @@
  * The controls every panel shares: the relaxation, its temperature τ (NeuralSort, SoftSort) or
  * steepness s (sorting networks), and the Tikhonov strength λ of the Newton steps.
  */
-import { makeRelaxation, RELAXATION_DEFAULTS, RELAXATION_NAMES, type Relaxation, type RelaxationName } from '../../src/relaxations/sorting/relaxations';
+import { makeRelaxation, RELAXATION_DEFAULTS, RELAXATION_NAMES, type RelaxationName } from '../../src/relaxations/sorting/relaxations';
+import type { Relaxation } from '../../src/relaxations/sorting/relaxation';
 import { select, slider, type Slider } from './controls';
 
 const LABELS: Record<RelaxationName, string> = {

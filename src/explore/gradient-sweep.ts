@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { perSampleGradients } from '../newton/curvature';
 import { newtonTarget } from '../newton/newton-step';
 import type { NewtonOptions } from '../newton/types';
-import { rankingLossPerSample, type Relaxation } from '../relaxations/sorting/relaxations';
+import { rankingLossPerSample } from '../relaxations/sorting/relaxations';
+import type { Relaxation } from '../relaxations/sorting/relaxation';
 import { assertFiniteArray, assertFunction, assertIntegerIn, assertPositiveNumber } from './validate';
 
 export interface GradientSweepOptions {

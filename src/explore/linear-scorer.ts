@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NewtonOptions } from '../newton/types';
 import { trainingLoss } from '../newton/training-loss';
-import { rankingLossPerSample, type Relaxation } from '../relaxations/sorting/relaxations';
+import { rankingLossPerSample } from '../relaxations/sorting/relaxations';
+import type { Relaxation } from '../relaxations/sorting/relaxation';
 import { rankingMetrics, type RankingMetrics } from '../relaxations/sorting/ranking-metrics';
 import { Adam } from '../experiments/adam';
 import { Rng } from '../runtime/random';

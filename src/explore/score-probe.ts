@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { perSampleGradients } from '../newton/curvature';
 import { newtonStep } from '../newton/newton-step';
 import { NEWTON_VARIANTS, type IndefinitePolicy, type NewtonVariant } from '../newton/types';
-import { rankingLossPerSample, type Relaxation } from '../relaxations/sorting/relaxations';
+import { rankingLossPerSample } from '../relaxations/sorting/relaxations';
+import type { Relaxation } from '../relaxations/sorting/relaxation';
 import { assertFiniteArray, assertFunction, assertPositiveNumber } from './validate';
 
 export interface ScoreProbeOptions {

@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { PerSampleLoss } from '../newton/types';
-import { rankingLossPerSample, type Relaxation } from '../relaxations/sorting/relaxations';
+import { rankingLossPerSample } from '../relaxations/sorting/relaxations';
+import type { Relaxation } from '../relaxations/sorting/relaxation';
 import { assertFiniteArray, assertFunction } from './validate';
 
 /**
