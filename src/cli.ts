@@ -221,15 +221,17 @@ function withBareBooleans(argv: readonly string[], flags: ReadonlySet<string>): 
 
 function experimentHelp(experiment: Experiment): string {
   const presetNames = Object.keys(experiment.presets);
-  const defaultPreset = experiment.presets[experiment.defaultPreset];
+  const presetValue = (name: string, key: string): ConfigValue => (experiment.presets[name] as RunConfig)[key];
   const rows = experiment.options.map((spec) => {
     const value = spec.type === 'boolean' ? '' : ` <${spec.choices ? spec.choices.join('|') : spec.type}>`;
     const defaults =
       spec.name === 'preset'
         ? `default: ${experiment.defaultPreset}, or $${PRESET_ENV_VAR}`
-        : presetNames.every((name) => experiment.presets[name][spec.name] === defaultPreset[spec.name])
-          ? `default: ${showValue(defaultPreset[spec.name])}`
-          : `default: ${presetNames.map((name) => `${showValue(experiment.presets[name][spec.name])} (${name})`).join(', ')}`;
+        : spec.defaultText !== undefined
+          ? `default: ${spec.defaultText}`
+          : presetNames.every((name) => presetValue(name, spec.name) === presetValue(experiment.defaultPreset, spec.name))
+            ? `default: ${showValue(presetValue(experiment.defaultPreset, spec.name))}`
+            : `default: ${presetNames.map((name) => `${showValue(presetValue(name, spec.name))} (${name})`).join(', ')}`;
     return [`--${kebab(spec.name)}${value}`, `${spec.description} [${defaults}]`];
   });
   const runRows = [

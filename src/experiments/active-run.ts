@@ -38,7 +38,7 @@ export interface ActiveRun {
  * normalised λ does not), and `--results-dir` when the run is not stored in the default folder.
  */
 export function runCommand<C extends RunConfig>(experiment: Experiment<C>, config: C, resultsDir?: string): string {
-  const preset: RunConfig = experiment.presets[String(config.preset)] ?? {};
+  const preset = (experiment.presets[String(config.preset)] ?? {}) as RunConfig;
   const overrides: RunConfig = { preset: config.preset, seed: config.seed };
   for (const spec of experiment.options) {
     const value = config[spec.name];

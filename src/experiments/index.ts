@@ -23,7 +23,7 @@ export { listRuns, loadResults, loadRunLogs, summarizeResults, curvesOverRuns, f
 export type { StoredRun, LoadOptions, SummaryRow, RunCurve } from './results';
 export { registerExperiment, getExperiment, listExperiments } from './registry';
 export { rankingExperiment, RankingTrainer, validateRankingConfig, RANKING_EVALUATION_SEED } from './ranking';
-export { RANKING_PRESETS, RANKING_VARIANTS } from './ranking-presets';
+export { RANKING_PRESETS, RANKING_VARIANTS, RANKING_NEWTON_LAMBDA } from './ranking-presets';
 export { digitRankingExperiment, DigitRankingTrainer, validateDigitRankingConfig, DIGIT_RANKING_PRESETS } from './digit-ranking';
 export type { DigitRankingConfig } from './digit-ranking';
 export { rankingObjective, evaluateRanking } from './ranking-objective';

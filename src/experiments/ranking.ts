@@ -37,7 +37,7 @@ import { DataParallelGradients } from './data-parallel';
 import { checkSeed, type Experiment, type MetricRow, type TrainerOptions } from './experiment';
 import { ModelTrainer } from './model-trainer';
 import { EVALUATION_BATCH, evaluateRanking, rankingObjective } from './ranking-objective';
-import { RANKING_PRESETS, RANKING_VARIANTS, SET_RANKING_OPTIONS, type RankingConfig, type RankingVariant, type SetRankingConfig } from './ranking-presets';
+import { RANKING_PRESETS, RANKING_VARIANTS, SET_RANKING_OPTIONS, withRankingLambda, type RankingConfig, type RankingVariant, type SetRankingConfig } from './ranking-presets';
 
 /** Seed of the validation and test sets: every run is evaluated on the same sets. */
 export const RANKING_EVALUATION_SEED = 0;
@@ -150,8 +150,9 @@ export const rankingExperiment: Experiment<RankingConfig> = {
   createTrainer: (config, options) => RankingTrainer.create(config, options),
 };
 
-/** Checks a complete ranking config; the baseline's lambda is normalised to 0 (it has none). */
-export function validateRankingConfig(config: Record<string, unknown>): RankingConfig {
+/** Checks a ranking config (complete but for λ: see `withRankingLambda`); the baseline's lambda is normalised to 0 (it has none). */
+export function validateRankingConfig(given: Record<string, unknown>): RankingConfig {
+  const config = withRankingLambda(given);
   const fail = (key: string, expected: string): never => {
     throw new Error(`ranking: option '${key}' must be ${expected}, got ${JSON.stringify(config[key])}`);
   };
@@ -161,8 +162,9 @@ export function validateRankingConfig(config: Record<string, unknown>): RankingC
   const positive = (key: string): void => {
     if (!(typeof config[key] === 'number' && Number.isFinite(config[key]) && (config[key] as number) > 0)) fail(key, 'a finite number > 0');
   };
+  const keys = [...Object.keys(RANKING_PRESETS.smoke), 'lambda'];
   for (const key of Object.keys(config)) {
-    if (!(key in RANKING_PRESETS.smoke)) throw new Error(`ranking: unknown option '${key}'; expected one of ${Object.keys(RANKING_PRESETS.smoke).join(', ')}`);
+    if (!keys.includes(key)) throw new Error(`ranking: unknown option '${key}'; expected one of ${keys.join(', ')}`);
   }
   if (!(typeof config.preset === 'string' && config.preset in RANKING_PRESETS)) fail('preset', `one of ${Object.keys(RANKING_PRESETS).join(', ')}`);
   if (!(RELAXATION_NAMES as readonly unknown[]).includes(config.relaxation)) fail('relaxation', `one of ${RELAXATION_NAMES.join(', ')}`);
@@ -177,9 +179,8 @@ export function validateRankingConfig(config: Record<string, unknown>): RankingC
   for (const key of ['lr', 'width', 'tau', 'steepness']) positive(key);
   if (!(Number.isInteger(config.downscale) && [1, 2, 4, 7].includes(config.downscale as number))) fail('downscale', 'one of 1, 2, 4, 7');
   checkRankingSizes(config as unknown as RankingConfig);
-  if (config.variant === 'baseline') return { ...(config as unknown as RankingConfig), lambda: 0 };
-  positive('lambda');
-  return { ...(config as unknown as RankingConfig) };
+  if (config.variant !== 'baseline') positive('lambda');
+  return config as unknown as RankingConfig;
 }
 
 /** Bytes one array of a run may take before the config is refused up front (wasm's whole heap is 4 GiB). */
