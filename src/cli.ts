@@ -31,6 +31,8 @@ import {
   curvesOverRuns,
   summarizeResults,
   formatSummary,
+  formatMetric,
+  metricUnit,
   formatTable,
   toCsv,
   DEFAULT_RESULTS_ROOT,
@@ -179,7 +181,7 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
       .map((outcome) => ({
         ...pick(outcome.config, experiment.groupBy),
         seed: outcome.config.seed,
-        ...Object.fromEntries(experiment.reportMetrics.map((metric) => [`${metric} %`, (100 * Number(outcome.result![metric])).toFixed(2)])),
+        ...Object.fromEntries(experiment.reportMetrics.map((metric) => [`${metric} ${metricUnit(metric)}`, formatMetric(metric, Number(outcome.result![metric]))])),
         ...pick(outcome.result!, ['best_step', 'wall_s']),
       }));
     if (rows.length) io.stdout.write(`${formatTable(rows as Record<string, ConfigValue>[])}\n`);
@@ -314,7 +316,7 @@ async function resultsCommand(argv: readonly string[], io: Io): Promise<number> 
   }
   const table = formatSummary(summary, metrics).map((row, i) => {
     const { wall_s: _wall, ...rest } = row;
-    const renamed = Object.fromEntries(Object.entries(rest).map(([key, value]) => [metrics.includes(key) ? `${key} %` : key, value]));
+    const renamed = Object.fromEntries(Object.entries(rest).map(([key, value]) => [metrics.includes(key) ? `${key} ${metricUnit(key)}` : key, value]));
     return { ...renamed, 'wall s/run': Math.round(Number(summary[i].wall_s_mean)) };
   });
   io.stdout.write(`${formatTable(table)}\n`);
