@@ -8,4 +8,5 @@ export * from './relaxations/shortest-path/index';
 export * from './data/index';
 export * from './models/index';
 export * from './experiments/index';
+export * from './analysis/index';
 export * from './viz/index';
