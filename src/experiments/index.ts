@@ -27,7 +27,7 @@ export { RANKING_PRESETS, RANKING_VARIANTS, RANKING_NEWTON_LAMBDA } from './rank
 export { digitRankingExperiment, DigitRankingTrainer, validateDigitRankingConfig, DIGIT_RANKING_PRESETS } from './digit-ranking';
 export type { DigitRankingConfig } from './digit-ranking';
 export { rankingObjective, evaluateRanking } from './ranking-objective';
-export type { RankingConfig, RankingVariant } from './ranking-presets';
+export type { RankingConfig, RankingPreset, RankingVariant } from './ranking-presets';
 export { shortestPathExperiment, ShortestPathTrainer, validateShortestPathConfig } from './shortest-path';
 export type { ShortestPathPrediction } from './shortest-path';
 export { SHORTEST_PATH_PRESETS, SHORTEST_PATH_METHODS, SHORTEST_PATH_VARIANTS, PAPER_SAMPLE_COUNTS, SHORTEST_PATH_NEWTON_SETTINGS } from './shortest-path-presets';
@@ -50,3 +50,5 @@ export {
 } from './digit-ranking-study';
 export type { DigitRankingStudy, DigitRankingComparison } from './digit-ranking-study';
 export { PAPER_RANKING_EXACT_MATCH, paperShortestPathNote } from './paper-results';
+export { trainLinearRanking, linearRankingCeiling } from './linear-ranking';
+export type { LinearRankingOptions, LinearRankingRun } from './linear-ranking';
