@@ -26,7 +26,7 @@ test('sliderFigure: every frame drawn, only the active one visible; each step sh
   });
   // The frames' axes, titles and panels are kept; the slider gets its own room above the plot.
   assert.deepEqual((figure.layout.xaxis2 as { title: { text: string } }).title.text, 'x');
-  assert.equal(figure.layout.height, 400 + 90);
+  assert.equal(figure.layout.height, 400 + 120);
   assert.ok((figure.layout.margin as { t: number }).t > (frames[0].figure.layout.margin as { t: number }).t);
   assert.throws(() => sliderFigure([]), /sliderFigure: frames must hold at least one/);
   assert.throws(() => sliderFigure(frames, { active: 3 }), /sliderFigure: active must be a frame index in \[0, 2\], got 3/);

@@ -318,6 +318,3 @@ nl.markdown(indefinite.length === 0
 // negative eigenvalue for `H̄ + λI` to be positive definite (or the negative part is clipped, the
 // `indefinite: 'clip'` option). The scales differ by orders of magnitude between relaxations, which
 // is why the paper tunes λ per method.
-
-// %%
-tf.dispose([scores, hard, sweepScores, sweepTargets, gridPoints, gridTargets, oneTarget]);

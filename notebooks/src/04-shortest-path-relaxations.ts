@@ -247,6 +247,3 @@ nl.show(nl.panelsFigure([
 // corrections to neighbouring cells: the Fisher variant damps the directions that vary most
 // across the batch; the Hessian variant of the perturbed optimizer divides by how strongly the
 // solver's use of the cells reacts to their costs.
-
-// %%
-tf.dispose([trueCosts, truePaths, theta, y, reference.gradients, reference.hessianMean]);

@@ -3,6 +3,5 @@ export type { Figure, Trace, Series, BandSeries, AxisOptions, Interval } from '.
 export { sliderFigure } from './slider-figure';
 export { gridRows, pathMarkers, probabilityHeatmap } from './grid-maps';
 export { checkAnswer } from './exercise';
-export type { AnswerCheck } from './exercise';
 export { setupNotebook, SMOKE_BANNER, show, table, markdown, progress, figureHtml, writeFigureHtml, FIGURES_DIR_ENV_VAR } from './notebook';
 export type { NotebookContext } from './notebook';

@@ -6,7 +6,7 @@
 import type { Figure, Trace } from './figures';
 
 /** Pixels the slider (its track and the current value above it) takes above the plot. */
-const SLIDER_PX = 90;
+const SLIDER_PX = 120;
 
 /**
  * Frames `{ label, figure }` (e.g. label `0.01` for λ = 0.01) as one figure with a slider under
@@ -45,7 +45,7 @@ export function sliderFigure(frames: { label: string; figure: Figure }[], option
           x: 0,
           len: 1,
           // Above the plot and its panel titles, below the figure title.
-          y: 1 + 30 / plotHeight,
+          y: 1 + 60 / plotHeight,
           yanchor: 'bottom',
           pad: { t: 0, b: 0 },
           currentvalue: { prefix: options.prefix ?? 'λ = ', visible: true, xanchor: 'left' },
