@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spectrum, spectralApply, dot, norm, cosine, meanAndSpread, windowedMeans } from '../src/index';
+import { spectrum, spectralApply, dot, norm, cosine, linspace, meanAndSpread, windowedMeans } from '../src/index';
 
 const close = (actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-12): void => {
   assert.equal(actual.length, expected.length);
@@ -44,6 +44,12 @@ test('dot, norm, cosine', () => {
   assert.ok(Math.abs(cosine([1, 2], [-2, -4]) + 1) < 1e-15);
   assert.ok(Number.isNaN(cosine([0, 0], [1, 1])));
   assert.throws(() => dot([1], [1, 2]), /dot: a and b must have the same length, got 1 and 2/);
+});
+
+test('linspace: both ends included, evenly spaced', () => {
+  assert.deepEqual(linspace(-1, 1, 5), [-1, -0.5, 0, 0.5, 1]);
+  assert.equal(linspace(-4, 4, 161)[160], 4);
+  assert.throws(() => linspace(0, 1, 1), /linspace: count must be an integer >= 2, got 1/);
 });
 
 test('meanAndSpread: point-wise mean and population std over runs; windowedMeans: window means with a short last window', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gridRows, lineFigure, panelsFigure, pathMarkers, probabilityHeatmap, sliderFigure } from '../src/index';
+import { gridRows, lineFigure, panelsFigure, pathMarkers, probabilityHeatmap, rgbImageFigure, sliderFigure } from '../src/index';
 
 const frame = (lambda: number) => ({
   label: String(lambda),
@@ -44,4 +44,7 @@ test('gridRows, pathMarkers, probabilityHeatmap: grid k of a row-major batch, ma
   assert.equal(heatmap.data[0].zmax, 1);
   assert.equal(heatmap.data[0].reversescale, true);
   assert.deepEqual((heatmap.data[0].colorbar as { title: { text: string } }).title.text, 'P');
+  const image = rgbImageFigure(Uint8Array.from({ length: 12 }, (_, k) => k), 2);
+  assert.deepEqual(image.data[0].z, [[[0, 1, 2], [3, 4, 5]], [[6, 7, 8], [9, 10, 11]]]);
+  assert.throws(() => rgbImageFigure([1, 2, 3], 2), /rgbImageFigure: pixels must hold side² · 3 = 12 values for side 2, got 3/);
 });

@@ -42,35 +42,16 @@ const baseConfig = nl.resolveConfig(nl.shortestPathExperiment, { preset: preset 
 const data = nl.loadShortestPathData(baseConfig.dataDir, { train: baseConfig.trainMaps, val: baseConfig.valMaps, test: baseConfig.testMaps });
 const val = data.splits.val;
 const shown = [0, 1, 2];
-const rowsOf = (values: ArrayLike<number>, k: number): number[][] =>
-  Array.from({ length: G }, (_, r) => Array.from({ length: G }, (_, c) => values[k * M + r * G + c]));
-/** Markers on the cells of a 0/1 path, in heatmap coordinates. */
-const pathTrace = (values: ArrayLike<number>, k: number, color: string, size: number): nl.Trace => {
-  const x: number[] = [];
-  const y: number[] = [];
-  for (let j = 0; j < M; j++) if (values[k * M + j] > 0.5) { x.push(j % G); y.push(Math.floor(j / G)); }
-  return { type: 'scatter', mode: 'markers', x: x, y: y, showlegend: false, marker: { color: color, size: size, line: { color: 'black', width: 1 } } };
-};
-const imageFigure = (k: number): nl.Figure => {
-  const side = val.imageSize;
-  const pixels = nl.terrainMapImage(val, k);
-  const z = Array.from({ length: side }, (_, r) => Array.from({ length: side }, (_, c) => [pixels[(r * side + c) * 3], pixels[(r * side + c) * 3 + 1], pixels[(r * side + c) * 3 + 2]]));
-  return { data: [{ type: 'image', z: z }], layout: { yaxis: { autorange: 'reversed' } } };
-};
 /** Costs of map k as a heatmap with its colour bar (range 0..10 for the hidden costs, automatic for predictions) and path markers. */
 const costFigure = (costs: ArrayLike<number>, k: number, paths: { values: ArrayLike<number>; color: string; size: number }[], range?: [number, number]): nl.Figure => {
-  const figure = nl.heatmapFigure(rowsOf(costs, k), { colorscale: 'YlOrBr', zmin: range ? range[0] : undefined, zmax: range ? range[1] : undefined, zTitle: 'cost' });
-  for (const p of paths) figure.data.push(pathTrace(p.values, k, p.color, p.size));
+  const figure = nl.heatmapFigure(nl.gridRows(costs, G, k), { colorscale: 'YlOrBr', zmin: range ? range[0] : undefined, zmax: range ? range[1] : undefined, zTitle: 'cost' });
+  for (const p of paths) figure.data.push(nl.pathMarkers(p.values, G, { k: k, color: p.color, size: p.size }));
   return figure;
 };
-const pathCost = (k: number): number => {
-  let cost = 0;
-  for (let j = 0; j < M; j++) cost += val.paths[k * M + j] * val.weights[k * M + j];
-  return cost;
-};
+const pathCost = (k: number): number => nl.dot(val.paths.subarray(k * M, (k + 1) * M), val.weights.subarray(k * M, (k + 1) * M));
 nl.show(nl.panelsFigure(
   shown.flatMap((k) => [
-    { title: `map ${k}`, figure: imageFigure(k) },
+    { title: `map ${k}`, figure: nl.rgbImageFigure(nl.terrainMapImage(val, k), val.imageSize) },
     { title: `hidden costs (dark = expensive), true path: cost ${pathCost(k).toFixed(1)}`, figure: costFigure(val.weights, k, [{ values: val.paths, color: 'white', size: 7 }], [0, 10]) },
   ]),
   { columns: 2, height: 1050, title: 'Validation maps with their hidden tile costs and true shortest paths' },
@@ -260,7 +241,8 @@ const cell = (method: string, samples: CsvKey, variant: string, metric: string):
   const row = best.get(JSON.stringify([method, samples, variant]));
   if (!row) return '–';
   const std = Number(row[`${metric}_std`]);
-  const text = `${(100 * Number(row[`${metric}_mean`])).toFixed(1)}${Number.isNaN(std) ? '' : ` ± ${(100 * std).toFixed(1)}`}`;
+  const digits = nl.metricUnit(metric) === '%' ? 1 : 2; // accuracies in %, the cost ratio as a multiple
+  const text = `${nl.formatMetric(metric, Number(row[`${metric}_mean`]), digits)}${Number.isNaN(std) ? '' : ` ± ${nl.formatMetric(metric, std, digits)}`}`;
   return variant === 'baseline' ? text : `${text} (λ ${row.lambda}${row.indefinite === 'clip' ? ', clip' : ''})`;
 };
 const methods = [...new Map(summary.map((row) => [JSON.stringify([row.method, row.samples]), [row.method, row.samples] as [string, CsvKey]])).values()].sort((a, b) =>
@@ -269,7 +251,7 @@ const methods = [...new Map(summary.map((row) => [JSON.stringify([row.method, ro
 for (const [metric, caption] of [
   ['test_match', 'perfect match (%)'],
   ['test_optimal', 'optimal path, perfect match up to ties (%)'],
-  ['test_cost_ratio', 'cost ratio (%, 100 = optimal)'],
+  ['test_cost_ratio', 'cost ratio (true cost of the predicted path / optimal cost, ×; 1 = optimal)'],
 ]) {
   nl.table(
     methods.map(([method, samples]) => ({

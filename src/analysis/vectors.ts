@@ -18,3 +18,9 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const denominator = norm(a) * norm(b);
   return denominator === 0 ? Number.NaN : dot(a, b) / denominator;
 }
+
+/** `count` ≥ 2 evenly spaced numbers from `from` to `to`, both included (an axis to sweep or a grid side). Throws on a count below 2. */
+export function linspace(from: number, to: number, count: number): number[] {
+  if (!(Number.isInteger(count) && count >= 2)) throw new Error(`linspace: count must be an integer >= 2, got ${count}`);
+  return Array.from({ length: count }, (_, k) => (k === count - 1 ? to : from + ((to - from) * k) / (count - 1)));
+}

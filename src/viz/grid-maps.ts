@@ -44,3 +44,12 @@ export function pathMarkers(path: ArrayLike<number>, side: number, options: { k?
 export function probabilityHeatmap(rows: ArrayLike<number>[], options: AxisOptions & { zTitle?: string } = {}): Figure {
   return heatmapFigure(rows, { ...options, zmin: 0, zmax: 1, colorscale: 'Blues', reverseScale: true });
 }
+
+/** An RGB image `[S, S, 3]` (row-major, 0–255, e.g. `terrainMapImage`) as a figure, first row at the top. Throws when the pixel count is not S²·3. */
+export function rgbImageFigure(pixels: ArrayLike<number>, side: number): Figure {
+  if (!(Number.isInteger(side) && side >= 1) || pixels.length !== side * side * 3) {
+    throw new Error(`rgbImageFigure: pixels must hold side² · 3 = ${side * side * 3} values for side ${side}, got ${pixels.length}`);
+  }
+  const z = Array.from({ length: side }, (_, r) => Array.from({ length: side }, (_, c) => Array.from({ length: 3 }, (_, channel) => pixels[(r * side + c) * 3 + channel])));
+  return { data: [{ type: 'image', z }], layout: { yaxis: { autorange: 'reversed' } } };
+}

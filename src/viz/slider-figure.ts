@@ -48,7 +48,8 @@ export function sliderFigure(frames: { label: string; figure: Figure }[], option
           y: 1 + 60 / plotHeight,
           yanchor: 'bottom',
           pad: { t: 0, b: 0 },
-          currentvalue: { prefix: options.prefix ?? 'λ = ', visible: true, xanchor: 'left' },
+          // The value shown at the right end: the figure title keeps the left.
+          currentvalue: { prefix: options.prefix ?? 'λ = ', visible: true, xanchor: 'right' },
           steps: frames.map((frame, k) => ({ label: frame.label, method: 'restyle', args: ['visible', owner.map((o) => o === k)] })),
         },
       ],
