@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RANKING_NEWTON_LAMBDA, resolveConfig, rankingExperiment, digitRankingExperiment, runCommand, type Experiment } from '../src/index';
+import { RANKING_NEWTON_LAMBDA, RANKING_PRESETS, RankingTrainer, resolveConfig, rankingExperiment, digitRankingExperiment, runCommand, type Experiment, type RankingPreset } from '../src/index';
 import { main } from '../src/cli';
 
 test('ranking λ default: one per variant (Hessian 0.1, Fisher 0.01), for both ranking experiments and every preset', () => {
@@ -30,4 +30,12 @@ test('ranking --help states the λ default by variant', async () => {
   const io = { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: () => true } };
   assert.equal(await main(['ranking', '--help'], io as never), 0);
   assert.match(out, /--lambda <number> +Tikhonov strength .* \[default: by variant: hessian 0\.1, fisher 0\.01\]/);
+});
+
+test('a ranking preset keeps its typed fields (npm run typecheck fails otherwise): preset + variant + λ is a RankingConfig', () => {
+  const preset: RankingPreset = RANKING_PRESETS.smoke;
+  const width: number = preset.width;
+  const make = (): RankingTrainer => new RankingTrainer({ ...preset, variant: 'fisher', lambda: RANKING_NEWTON_LAMBDA.fisher });
+  assert.equal(width, 0.25);
+  assert.equal(typeof make, 'function');
 });

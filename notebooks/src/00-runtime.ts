@@ -44,6 +44,8 @@ function msPerStep(config: nl.RankingConfig, repeats: number): number {
     trainer.dispose();
   }
 }
+
+// %%
 const sizes: [string, nl.RankingPreset, number][] =
   nb.preset === 'smoke'
     ? [['smoke model', nl.RANKING_PRESETS.smoke, 1]]

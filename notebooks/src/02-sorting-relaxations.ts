@@ -219,6 +219,8 @@ const twoScoreLoss = (relax: nl.Relaxation, targets: tf.Tensor2D): nl.PerSampleL
   const loss = nl.rankingLossPerSample(relax, targets);
   return (y) => tf.tidy(() => loss(tf.concat([y, tf.zeros([y.shape[0], 1])], 1) as tf.Tensor2D));
 };
+
+// %%
 const landscapePanels: { title: string; figure: nl.Figure }[] = [];
 const landscapeRows: Record<string, unknown>[] = [];
 for (const m of landscapeMethods) {
@@ -266,6 +268,8 @@ for (const m of landscapeMethods) {
   });
   tf.dispose([y0, step.loss, step.target]);
 }
+
+// %%
 nl.show(nl.panelsFigure(landscapePanels, { columns: 3, height: 760, title: 'x₀ (horizontal) and x₁ (vertical); dark = low; white: y₀, red: the Newton target z*' }));
 nl.table(landscapeRows, `one Hessian Newton step from y₀ = (${start.join(', ')})`);
 
@@ -313,6 +317,8 @@ for (const n of smoke ? [5] : [5, 10]) {
   }
   eigenPanels.push({ title: `n = ${n}`, figure: nl.lineFigure(series, { xTitle: 'eigenvalue index (ascending)', yTitle: 'eigenvalue of H̄' }) });
 }
+
+// %%
 nl.show(nl.panelsFigure(eigenPanels, { height: 420, title: `eigenvalues of the batch-mean Hessian, ${eigenBatch} random samples`, sharedLegend: true }));
 nl.table(eigenRows, 'the zero eigenvalue belongs to the all-ones direction');
 const indefinite = eigenRows.filter((row) => (row['smallest eigenvalue'] as number) < -1e-4);

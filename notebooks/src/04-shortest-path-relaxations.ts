@@ -127,6 +127,8 @@ const gReference = reference.gradients.dataSync();
 const hReference = reference.hessianMean.dataSync();
 /** cos of the rows of map k of two [N, M] arrays. */
 const cosineOfMap = (a: Float32Array, b: Float32Array, k: number): number => nl.cosine(a.subarray(k * M, (k + 1) * M), b.subarray(k * M, (k + 1) * M));
+
+// %%
 const lambda = 10;
 const direction = (estimate: nl.CurvatureEstimate, variant: nl.NewtonVariant): Float32Array =>
   tf.tidy(() => tf.sub(y, nl.newtonTargetFromCurvature(y, estimate, { variant, lambda })).dataSync() as Float32Array);
@@ -153,6 +155,8 @@ for (const [index, samples] of sampleCounts.entries()) {
   spread.push(row);
   await bar.update((index + 1) / sampleCounts.length, `S = ${samples}`);
 }
+
+// %%
 nl.show(nl.lineFigure([
   { name: 'gradient (per map)', x: sampleCounts, y: spread.map((s) => s.gradientError), mode: 'lines+markers' },
   { name: 'Hessian (batch mean)', x: sampleCounts, y: spread.map((s) => s.hessianError), mode: 'lines+markers' },
@@ -193,12 +197,16 @@ const relaxedNewton = nl.newtonStep(y, relaxedLoss, { variant: 'fisher', lambda:
 const relaxedNewtonDirection = tf.tidy(() => tf.sub(y, relaxedNewton.target).dataSync());
 tf.dispose([relaxedNewton.loss, relaxedNewton.target]);
 
+
+// %%
 const poSamples = smoke ? 10 : 30;
 const fenchelYoung = nl.perturbedFenchelYoungCurvature(y, truePaths, { sigma: sigma, samples: poSamples, rng: rng.fork('po'), baseline: true });
 const poGradient = fenchelYoung.gradients.dataSync();
 const poNewton = tf.tidy(() => tf.sub(y, nl.newtonTargetFromCurvature(y, fenchelYoung, { variant: 'hessian', lambda: 1 })).dataSync());
 tf.dispose([fenchelYoung.losses, fenchelYoung.gradients, fenchelYoung.hessianMean!]);
 
+
+// %%
 const scaled = (values: ArrayLike<number>): number[][] => {
   let peak = 1e-12;
   for (let j = 0; j < M; j++) peak = Math.max(peak, Math.abs(values[j]));

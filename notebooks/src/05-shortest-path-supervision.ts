@@ -109,6 +109,8 @@ const watchConfig = nl.resolveConfig(nl.shortestPathExperiment, {
   variant: 'hessian',
   ...nl.SHORTEST_PATH_NEWTON_SETTINGS['perturbed-fy'].hessian,
 });
+
+// %%
 const trainer = new nl.ShortestPathTrainer(watchConfig, data);
 const watched = [0, 1];
 const snapshots: { epoch: number; prediction: nl.ShortestPathPrediction; optimal: number }[] = [];
@@ -123,6 +125,8 @@ for (let epoch = 1; epoch <= watchConfig.epochs; epoch++) {
   await watchBar.update(epoch / watchConfig.epochs, `epoch ${epoch}/${watchConfig.epochs}`);
 }
 trainer.dispose();
+
+// %%
 nl.show(nl.panelsFigure(
   watched.flatMap((k) =>
     snapshots.map((s) => ({
@@ -169,6 +173,8 @@ const configs = compared.flatMap((c) =>
     ),
   ),
 );
+
+// %%
 const runIds = new Set(configs.map((config) => nl.runId(nl.shortestPathExperiment, config)));
 if (preset === 'paper') {
   nl.markdown('Preset `paper`: nothing is trained here (50 epochs of the full trunk per run); the sections below load the runs made with the CLI, if any.');
@@ -245,6 +251,8 @@ const cell = (method: string, samples: CsvKey, variant: string, metric: string):
   const text = `${nl.formatMetric(metric, Number(row[`${metric}_mean`]), digits)}${Number.isNaN(std) ? '' : ` ± ${nl.formatMetric(metric, std, digits)}`}`;
   return variant === 'baseline' ? text : `${text} (λ ${row.lambda}${row.indefinite === 'clip' ? ', clip' : ''})`;
 };
+
+// %%
 const methods = [...new Map(summary.map((row) => [JSON.stringify([row.method, row.samples]), [row.method, row.samples] as [string, CsvKey]])).values()].sort((a, b) =>
   nl.SHORTEST_PATH_METHODS.indexOf(a[0] as nl.ShortestPathMethod) - nl.SHORTEST_PATH_METHODS.indexOf(b[0] as nl.ShortestPathMethod) || Number(a[1]) - Number(b[1]),
 );
@@ -266,6 +274,8 @@ for (const [metric, caption] of [
     `Test ${caption}, preset ${preset}`,
   );
 }
+
+// %%
 const gain = (method: string, samples: CsvKey, variant: string): number | null => {
   const base = best.get(JSON.stringify([method, samples, 'baseline']));
   const other = best.get(JSON.stringify([method, samples, variant]));

@@ -20,7 +20,7 @@ import { checkSeed, type Experiment, type MetricRow } from './experiment';
 import { ModelTrainer } from './model-trainer';
 import { evaluateRanking, rankingObjective } from './ranking-objective';
 import { MAX_ARRAY_BYTES, RANKING_EVALUATION_SEED, relaxationParams } from './ranking';
-import { RANKING_VARIANTS, SET_RANKING_OPTIONS, withRankingLambda, type RankingVariant, type SetRankingConfig } from './ranking-presets';
+import { RANKING_VARIANTS, SET_RANKING_OPTIONS, withRankingLambda, type RankingVariant, type WithoutLambda, type SetRankingConfig } from './ranking-presets';
 
 export interface DigitRankingConfig extends SetRankingConfig {
   indefinite: string;
@@ -51,7 +51,7 @@ const common = {
  * - `long`: 5 000 steps, for the learning curves past the quick budget.
  * - `smoke`: a few steps; what the tests run.
  */
-export const DIGIT_RANKING_PRESETS: Readonly<Record<'smoke' | 'quick' | 'long', Omit<DigitRankingConfig, 'lambda'>>> = {
+export const DIGIT_RANKING_PRESETS: Readonly<Record<'smoke' | 'quick' | 'long', WithoutLambda<DigitRankingConfig>>> = {
   smoke: { ...common, preset: 'smoke', steps: 20, evalEvery: 10, valSets: 50, testSets: 50 },
   quick: { ...common, preset: 'quick', steps: 500, evalEvery: 25, valSets: 500, testSets: 1000 },
   long: { ...common, preset: 'long', steps: 5000, evalEvery: 250, valSets: 500, testSets: 1000 },

@@ -86,8 +86,12 @@ export interface RankingConfig extends SetRankingConfig {
   downscale: number;
 }
 
-/** A preset: a complete config but for λ, whose default depends on the variant (`RANKING_NEWTON_LAMBDA`). */
-export type RankingPreset = Omit<RankingConfig, 'lambda'>;
+/**
+ * A preset of a set-ranking experiment: its config `C` but for λ, whose default depends on the
+ * variant (`RANKING_NEWTON_LAMBDA`). (`Omit` would keep only the index signature of a `RunConfig`.)
+ */
+export type WithoutLambda<C> = { [K in keyof C as K extends 'lambda' ? never : K]: C[K] };
+export type RankingPreset = WithoutLambda<RankingConfig>;
 
 const common = { relaxation: 'neuralsort', variant: 'baseline', n: 5, tau: 1, steepness: 10, seed: 0 } as const;
 
