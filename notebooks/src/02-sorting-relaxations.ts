@@ -220,53 +220,49 @@ const twoScoreLoss = (relax: nl.Relaxation, targets: tf.Tensor2D): nl.PerSampleL
   return (y) => tf.tidy(() => loss(tf.concat([y, tf.zeros([y.shape[0], 1])], 1) as tf.Tensor2D));
 };
 
+/** Values of f over the grid, one row per x₁. */
+const gridOf = (f: (a: number, b: number) => number): number[][] => grid.map((b) => grid.map((a) => f(a, b)));
+/** A contour panel over the grid, without its own colour bar (each panel has its own scale: read the shapes), with the step y₀ → z*. */
+const marked = (z: number[][], target: number[]): nl.Figure => {
+  const figure = nl.contourFigure(grid, grid, z, { xTitle: 'x₀', yTitle: 'x₁', xRange: [grid[0], grid[grid.length - 1]], yRange: [grid[0], grid[grid.length - 1]] });
+  figure.data[0].showscale = false;
+  figure.data.push({ type: 'scatter', mode: 'lines+markers', x: [start[0], target[0]], y: [start[1], target[1]], showlegend: false, marker: { color: ['white', 'red'], size: 9, line: { color: 'black', width: 1 } }, line: { color: 'black', dash: 'dot' } });
+  return figure;
+};
+/** The loss at the Newton target of `options` from y₀, and where that target lies. */
+const lossAfter = (one: nl.PerSampleLoss, options: nl.NewtonOptions): string => tf.tidy(() => {
+  const target = nl.newtonTarget(tf.tensor2d([start]), one, options);
+  return `${one(target).dataSync()[0].toFixed(3)} at (${Array.from(target.dataSync(), (v) => v.toFixed(2)).join(', ')})`;
+});
+
 // %%
 const landscapePanels: { title: string; figure: nl.Figure }[] = [];
 const landscapeRows: Record<string, unknown>[] = [];
 for (const m of landscapeMethods) {
   const surface = tf.tidy(() => Array.from(twoScoreLoss(m.relax, gridTargets)(gridPoints).dataSync()));
-  const y0 = tf.tensor2d([start]);
   const one = twoScoreLoss(m.relax, oneTarget);
-  const l0 = tf.tidy(() => one(y0).dataSync()[0]);
-  const g = Array.from(nl.perSampleGradients(y0, one).dataSync());
-  const h = Array.from(nl.perSampleHessians(y0, one).dataSync()); // [[h00, h01], [h10, h11]]
-  const step = nl.newtonStep(y0, one, { variant: 'hessian', lambda: lambda });
-  const z = Array.from(step.target.dataSync());
-  const quadratic = (a: number, b: number): number => {
-    const d0 = a - start[0];
-    const d1 = b - start[1];
-    return l0 + g[0] * d0 + g[1] * d1 + 0.5 * ((h[0] + lambda) * d0 * d0 + 2 * h[1] * d0 * d1 + (h[3] + lambda) * d1 * d1);
-  };
-  const rowsOf = (f: (a: number, b: number) => number): number[][] => grid.map((b) => grid.map((a) => f(a, b)));
-  const marked = (figure: nl.Figure): nl.Figure => {
-    figure.data[0].showscale = false; // each panel has its own scale: read the shapes
-    Object.assign(figure.layout.xaxis as object, { range: [grid[0], grid[grid.length - 1]], title: { text: 'x₀' } });
-    Object.assign(figure.layout.yaxis as object, { range: [grid[0], grid[grid.length - 1]], title: { text: 'x₁' } });
-    figure.data.push({ type: 'scatter', mode: 'lines+markers', x: [start[0], z[0]], y: [start[1], z[1]], showlegend: false, marker: { color: ['white', 'red'], size: 9, line: { color: 'black', width: 1 } }, line: { color: 'black', dash: 'dot' } });
-    return figure;
-  };
+  const { l0, g, h, z } = tf.tidy(() => {
+    const y0 = tf.tensor2d([start]);
+    const at = { l0: one(y0).dataSync()[0], g: Array.from(nl.perSampleGradients(y0, one).dataSync()), h: Array.from(nl.perSampleHessians(y0, one).dataSync()) };
+    return { ...at, z: Array.from(nl.newtonTarget(y0, one, { variant: 'hessian', lambda: lambda }).dataSync()) };
+  });
+  const [d0, d1] = [(a: number) => a - start[0], (b: number) => b - start[1]];
+  const quadratic = (a: number, b: number): number =>
+    l0 + g[0] * d0(a) + g[1] * d1(b) + 0.5 * ((h[0] + lambda) * d0(a) ** 2 + 2 * h[1] * d0(a) * d1(b) + (h[3] + lambda) * d1(b) ** 2);
   landscapePanels.push(
-    { title: `${m.label}: loss`, figure: marked(nl.contourFigure(grid, grid, grid.map((_, row) => surface.slice(row * grid.length, (row + 1) * grid.length)))) },
-    { title: 'quadratic model (H + λI)', figure: marked(nl.contourFigure(grid, grid, rowsOf(quadratic))) },
-    { title: 'Newton loss ½‖z* − y‖²', figure: marked(nl.contourFigure(grid, grid, rowsOf((a, b) => 0.5 * ((a - z[0]) ** 2 + (b - z[1]) ** 2)))) },
+    { title: `${m.label}: loss`, figure: marked(grid.map((_, row) => surface.slice(row * grid.length, (row + 1) * grid.length)), z) },
+    { title: 'quadratic model (H + λI)', figure: marked(gridOf(quadratic), z) },
+    { title: 'Newton loss ½‖z* − y‖²', figure: marked(gridOf((a, b) => 0.5 * ((a - z[0]) ** 2 + (b - z[1]) ** 2)), z) },
   );
-  const lossAfter = (options: nl.NewtonOptions): string => {
-    const target = nl.newtonTarget(y0, one, options);
-    const after = tf.tidy(() => one(target).dataSync()[0]);
-    const at = Array.from(target.dataSync()).map((v) => v.toFixed(2)).join(', ');
-    target.dispose();
-    return `${after.toFixed(3)} at (${at})`;
-  };
   landscapeRows.push({
     relaxation: m.label,
     'loss at y₀': l0,
     'gradient g': g.map((v) => v.toFixed(3)).join(', '),
-    'Hessian eigenvalues': Array.from(nl.symmetricEigen(Float64Array.from(h), 2).values, (v) => v.toFixed(3)).join(', '),
-    [`loss at z* (λ = ${lambda}, as drawn)`]: lossAfter({ variant: 'hessian', lambda: lambda }),
-    [`… λ = ${lambda}, negative curvature clipped`]: lossAfter({ variant: 'hessian', lambda: lambda, indefinite: 'clip' }),
-    '… λ = 1': lossAfter({ variant: 'hessian', lambda: 1 }),
+    'Hessian eigenvalues': nl.spectrum(h, 2).values.map((v) => v.toFixed(3)).join(', '),
+    [`loss at z* (λ = ${lambda}, as drawn)`]: lossAfter(one, { variant: 'hessian', lambda: lambda }),
+    [`… λ = ${lambda}, negative curvature clipped`]: lossAfter(one, { variant: 'hessian', lambda: lambda, indefinite: 'clip' }),
+    '… λ = 1': lossAfter(one, { variant: 'hessian', lambda: 1 }),
   });
-  tf.dispose([y0, step.loss, step.target]);
 }
 
 // %%
