@@ -137,7 +137,7 @@ const spread: { samples: number; gradientError: number; hessianError: number; co
 const bar = nl.progress('estimates');
 for (const [index, samples] of sampleCounts.entries()) {
   const row = { samples, gradientError: 0, hessianError: 0, cosGradient: 0, cosFisher: 0, cosHessian: 0 };
-  for (let r = 0; r < repeats; r++) {
+  for (let r = 0; r < repeats; r++) tf.tidy(() => {
     const estimate = nl.smoothedLossCurvature(y, truePaths, { ...lossOptions, samples, rng: rng.fork(`spread-${samples}-${r}`) });
     const g = estimate.gradients.dataSync();
     const h = estimate.hessianMean!.dataSync();
@@ -150,8 +150,7 @@ for (const [index, samples] of sampleCounts.entries()) {
       row.cosFisher += cosineOfMap(fisher, referenceDirection.fisher, k) / (repeats * N);
       row.cosHessian += cosineOfMap(hessian, referenceDirection.hessian, k) / (repeats * N);
     }
-    tf.dispose([estimate.losses, estimate.gradients, estimate.hessianMean!]);
-  }
+  });
   spread.push(row);
   await bar.update((index + 1) / sampleCounts.length, `S = ${samples}`);
 }
@@ -193,17 +192,15 @@ nl.table(spread.map((s) => ({
 const relaxedLoss: nl.PerSampleLoss = (outputs) =>
   nl.pathL1Loss(nl.relaxedBellmanFord(tf.reshape(outputs, [N, G, G]) as tf.Tensor3D, { beta: 10, nIter: 25 }), truePaths);
 const relaxedGradient = tf.tidy(() => tf.grad((outputs: tf.Tensor) => tf.sum(relaxedLoss(outputs as tf.Tensor2D)))(y).dataSync());
-const relaxedNewton = nl.newtonStep(y, relaxedLoss, { variant: 'fisher', lambda: 1 });
-const relaxedNewtonDirection = tf.tidy(() => tf.sub(y, relaxedNewton.target).dataSync());
-tf.dispose([relaxedNewton.loss, relaxedNewton.target]);
+const relaxedNewtonDirection = tf.tidy(() => tf.sub(y, nl.newtonTarget(y, relaxedLoss, { variant: 'fisher', lambda: 1 })).dataSync());
 
 
 // %%
 const poSamples = smoke ? 10 : 30;
-const fenchelYoung = nl.perturbedFenchelYoungCurvature(y, truePaths, { sigma: sigma, samples: poSamples, rng: rng.fork('po'), baseline: true });
-const poGradient = fenchelYoung.gradients.dataSync();
-const poNewton = tf.tidy(() => tf.sub(y, nl.newtonTargetFromCurvature(y, fenchelYoung, { variant: 'hessian', lambda: 1 })).dataSync());
-tf.dispose([fenchelYoung.losses, fenchelYoung.gradients, fenchelYoung.hessianMean!]);
+const { poGradient, poNewton } = tf.tidy(() => {
+  const fenchelYoung = nl.perturbedFenchelYoungCurvature(y, truePaths, { sigma: sigma, samples: poSamples, rng: rng.fork('po'), baseline: true });
+  return { poGradient: fenchelYoung.gradients.dataSync(), poNewton: tf.sub(y, nl.newtonTargetFromCurvature(y, fenchelYoung, { variant: 'hessian', lambda: 1 })).dataSync() };
+});
 
 
 // %%
