@@ -118,6 +118,13 @@ class IdleLimitClient(NotebookClient):
             watchdog.cancel()
 
 
+# Code and text outputs wrap at the page width in the HTML report instead of running off it.
+WRAP_LONG_LINES = (
+    "<style>.highlight pre, .jp-OutputArea-output pre, div.output_text pre "
+    "{ white-space: pre-wrap; overflow-wrap: anywhere; }</style>\n"
+)
+
+
 def describe_cell(notebook, index) -> str:
     cell = notebook.cells[index] if index is not None and index < len(notebook.cells) else None
     if cell is None:
@@ -157,6 +164,7 @@ def main() -> int:
         print(f"{describe_cell(notebook, client.last_cell)}{failed}", file=sys.stderr)
         return EXIT_IDLE if client.stopped_idle else EXIT_FAILED
     body, _ = HTMLExporter().from_notebook_node(notebook)
+    body = body.replace("</head>", WRAP_LONG_LINES + "</head>", 1)
     with open(os.path.join(out_dir, name + ".html"), "w", encoding="utf-8") as handle:
         handle.write(body)
     return 0

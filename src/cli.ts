@@ -35,6 +35,8 @@ import {
   curvesOverRuns,
   summarizeResults,
   formatSummary,
+  formatMetric,
+  metricUnit,
   formatTable,
   toCsv,
   DEFAULT_RESULTS_ROOT,
@@ -219,7 +221,7 @@ async function experimentCommand(experiment: Experiment, argv: readonly string[]
       .map((outcome) => ({
         ...pick(outcome.config, experiment.groupBy),
         seed: outcome.config.seed,
-        ...Object.fromEntries(experiment.reportMetrics.map((metric) => [`${metric} %`, (100 * Number(outcome.result![metric])).toFixed(2)])),
+        ...Object.fromEntries(experiment.reportMetrics.map((metric) => [`${metric} ${metricUnit(metric)}`, formatMetric(metric, Number(outcome.result![metric]))])),
         ...pick(outcome.result!, ['best_step', 'wall_s']),
       }));
     if (rows.length) io.stdout.write(`${formatTable(rows as Record<string, ConfigValue>[])}\n`);
@@ -264,15 +266,17 @@ function withBareBooleans(argv: readonly string[], flags: ReadonlySet<string>): 
 
 function experimentHelp(experiment: Experiment): string {
   const presetNames = Object.keys(experiment.presets);
-  const defaultPreset = experiment.presets[experiment.defaultPreset];
+  const presetValue = (name: string, key: string): ConfigValue => (experiment.presets[name] as RunConfig)[key];
   const rows = experiment.options.map((spec) => {
     const value = spec.type === 'boolean' ? '' : ` <${spec.choices ? spec.choices.join('|') : spec.type}>`;
     const defaults =
       spec.name === 'preset'
         ? `default: ${experiment.defaultPreset}, or $${PRESET_ENV_VAR}`
-        : presetNames.every((name) => experiment.presets[name][spec.name] === defaultPreset[spec.name])
-          ? `default: ${showValue(defaultPreset[spec.name])}`
-          : `default: ${presetNames.map((name) => `${showValue(experiment.presets[name][spec.name])} (${name})`).join(', ')}`;
+        : spec.defaultText !== undefined
+          ? `default: ${spec.defaultText}`
+          : presetNames.every((name) => presetValue(name, spec.name) === presetValue(experiment.defaultPreset, spec.name))
+            ? `default: ${showValue(presetValue(experiment.defaultPreset, spec.name))}`
+            : `default: ${presetNames.map((name) => `${showValue(presetValue(name, spec.name))} (${name})`).join(', ')}`;
     return [`--${kebab(spec.name)}${value}`, `${spec.description} [${defaults}]`];
   });
   const runRows = [
@@ -356,7 +360,7 @@ async function resultsCommand(argv: readonly string[], io: Io): Promise<number> 
   }
   const table = formatSummary(summary, metrics).map((row, i) => {
     const { wall_s: _wall, ...rest } = row;
-    const renamed = Object.fromEntries(Object.entries(rest).map(([key, value]) => [metrics.includes(key) ? `${key} %` : key, value]));
+    const renamed = Object.fromEntries(Object.entries(rest).map(([key, value]) => [metrics.includes(key) ? `${key} ${metricUnit(key)}` : key, value]));
     return { ...renamed, 'wall s/run': Math.round(Number(summary[i].wall_s_mean)) };
   });
   io.stdout.write(`${formatTable(table)}\n`);

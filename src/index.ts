@@ -10,5 +10,6 @@ export * from './data/index';
 export * from './models/index';
 export * from './experiments/index';
 export * from './sweeps/index';
+export * from './analysis/index';
 export * from './viz/index';
 export * from './explore/index';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { initBackend, registerExperiment, resolveConfig, runGrid, loadResults, summarizeResults, formatSummary, curvesOverRuns } from '../src/index';
+import { initBackend, registerExperiment, resolveConfig, runGrid, loadResults, summarizeResults, formatSummary, formatMetric, metricUnit, curvesOverRuns } from '../src/index';
 import { cli, fakeExperiment } from './experiments-fake';
 
 before(async () => {
@@ -19,6 +19,12 @@ test('summarizeResults: an empty cell is a missing value, never 0', () => {
   assert.equal(formatSummary(summary, ['m'])[0].m, '40.00');
   const none = summarizeResults([{ g: 'a', m: '' }], ['g'], ['m']);
   assert.equal(formatSummary(none, ['m'])[0].m, 'n/a');
+  const ratios = summarizeResults([{ g: 'a', test_cost_ratio: 1.5, test_match: 0.25 }, { g: 'a', test_cost_ratio: 2, test_match: 0.75 }], ['g'], ['test_cost_ratio', 'test_match']);
+  const shown = formatSummary(ratios, ['test_cost_ratio', 'test_match'])[0];
+  assert.equal(shown.test_cost_ratio, '1.75 ± 0.35', 'a ratio is shown as a multiple, not a percent');
+  assert.equal(shown.test_match, '50.00 ± 35.36');
+  assert.deepEqual([metricUnit('test_cost_ratio'), metricUnit('val_exact')], ['×', '%']);
+  assert.equal(formatMetric('test_cost_ratio', 1.75), '1.75');
   const curves = curvesOverRuns(
     [{ run_id: 'r1', step: 1, y: '' }, { run_id: 'r2', step: 1, y: 0.4 }],
     { x: 'step', y: 'y', by: [] },

@@ -243,7 +243,11 @@ test('CLI: a grid of smoke runs trains, stores results and prints a table', asyn
   assert.match(run.err(), /2 runs on wasm/);
   const lines = run.out().trim().split('\n');
   assert.equal(lines.length, 4, run.out());
-  assert.match(lines[0], /method\s+samples\s+variant\s+lambda\s+indefinite\s+seed\s+test_match %\s+test_optimal %\s+test_cost_ratio %/);
+  assert.match(lines[0], /method\s+samples\s+variant\s+lambda\s+indefinite\s+seed\s+test_match %\s+test_optimal %\s+test_cost_ratio ×/);
+  for (const line of lines.slice(2)) {
+    const ratio = Number(line.trim().split(/\s+/)[8]); // the cost ratio as a multiple (1.75), not a percent (175.00)
+    assert.ok(ratio >= 1 && ratio < 10, `cost ratio ${ratio} in ${line}`);
+  }
   assert.equal(fs.readdirSync(path.join(root, 'shortest-path')).length, 2);
   const results = capture();
   assert.equal(await main(['results', 'shortest-path', '--results-dir', root], results.io), 0);

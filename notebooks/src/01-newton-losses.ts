@@ -30,41 +30,6 @@ import * as tf from '@tensorflow/tfjs';
 import * as nl from './src/index';
 const nb = await nl.setupNotebook();
 const smoke = nb.preset === 'smoke';
-/** Entries of a symmetric m × m matrix, ascending eigenvalues and their eigenvectors (columns). */
-const spectrum = (matrix: ArrayLike<number>, m: number): { values: number[]; vectors: number[][] } => {
-  const { values, vectors } = nl.symmetricEigen(Float64Array.from(matrix), m);
-  const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
-  return { values: order.map((k) => values[k]), vectors: order.map((k) => Array.from({ length: m }, (_, i) => vectors[i * m + k])) };
-};
-/** Rows b of B ↦ V diag(f(μ)) Vᵀ b, for the symmetric m × m matrix with eigenpairs (μ, V). */
-const spectralApply = (matrix: ArrayLike<number>, m: number, f: (mu: number) => number, rows: ArrayLike<number>): Float64Array => {
-  const { values, vectors } = spectrum(matrix, m);
-  const out = new Float64Array(rows.length);
-  for (let r = 0; r < rows.length / m; r++) {
-    values.forEach((mu, k) => {
-      let projection = 0;
-      for (let i = 0; i < m; i++) projection += vectors[k][i] * rows[r * m + i];
-      for (let i = 0; i < m; i++) out[r * m + i] += f(mu) * projection * vectors[k][i];
-    });
-  }
-  return out;
-};
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => Array.from(a).reduce((sum, v, k) => sum + v * b[k], 0);
-const norm = (a: ArrayLike<number>): number => Math.sqrt(dot(a, a));
-const cosine = (a: ArrayLike<number>, b: ArrayLike<number>): number => dot(a, b) / (norm(a) * norm(b));
-/** Panels of plots with the same series: one legend entry per series, above the panel titles; powers of ten on log axes. */
-const sharedLegend = (figure: nl.Figure, tracesPerPanel: number): nl.Figure => {
-  figure.data.forEach((trace, k) => {
-    if (k >= tracesPerPanel) trace.showlegend = false;
-  });
-  const margin = { l: 60, r: 40, t: 160, b: 60 };
-  const rows = (figure.layout.grid as { rows: number } | undefined)?.rows ?? 1;
-  const panelHeight = (Number(figure.layout.height ?? 420) - margin.t - margin.b) / rows;
-  figure.layout.margin = margin;
-  figure.layout.legend = { orientation: 'h', x: 0, xanchor: 'left', yanchor: 'bottom', y: 1 + (0.12 * panelHeight + 20) / (panelHeight * rows) };
-  for (const key of Object.keys(figure.layout).filter((k) => /^[xy]axis/.test(k))) (figure.layout[key] as Record<string, unknown>).exponentformat = 'power';
-  return figure;
-};
 
 // %% [markdown]
 // ## Curvature of a per-sample loss
@@ -102,7 +67,7 @@ nl.table([{
   'g₀ vs finite differences': nl.relativeError(G.subarray(0, n), nl.finiteDifferenceGradient(lossOfFirst, firstScores, 1e-2)),
   'H₀ vs double backward of sample 0 alone (identical ops)': nl.relativeError(hessianEntries.subarray(0, n * n), nl.autodiffHessian(lossOfFirst, firstScores)),
   'H₀ vs finite differences of g₀': nl.relativeError(hessianEntries.subarray(0, n * n), nl.finiteDifferenceHessian(lossOfFirst, firstScores, 1e-2)),
-  'max_i |1ᵀ g_i| / ‖g_i‖': Math.max(...Array.from({ length: batch }, (_, i) => Math.abs(dot(G.subarray(i * n, (i + 1) * n), new Float32Array(n).fill(1))) / norm(G.subarray(i * n, (i + 1) * n)))),
+  'max_i |1ᵀ g_i| / ‖g_i‖': Math.max(...Array.from({ length: batch }, (_, i) => Math.abs(nl.cosine(G.subarray(i * n, (i + 1) * n), new Float32Array(n).fill(1))) * Math.sqrt(n))),
 }], 'relative errors of the batched curvature (float32)');
 
 // %% [markdown]
@@ -121,7 +86,7 @@ const curvatures = [
   { name: 'F = mean_i g_i g_iᵀ', entries: fisherEntries },
   ...Array.from({ length: batch }, (_, i) => ({ name: `H_${i}`, entries: hessianEntries.subarray(i * n * n, (i + 1) * n * n) })),
 ];
-const spectra = curvatures.map((c) => ({ name: c.name, ...spectrum(c.entries, n) }));
+const spectra = curvatures.map((c) => ({ name: c.name, ...nl.spectrum(c.entries, n) }));
 const eigenIndex = Array.from({ length: n }, (_, k) => k + 1);
 const spectrumFigure = nl.lineFigure([
   { name: 'H̄ (batch mean)', x: eigenIndex, y: spectra[0].values, mode: 'lines+markers' },
@@ -135,7 +100,7 @@ nl.show(spectrumFigure);
 nl.table(spectra.slice(0, 4).map((s) => ({
   matrix: s.name,
   eigenvalues: s.values.map((v) => v.toPrecision(3)).join(', '),
-  '|cos(eigenvector of the smallest, 1)|': Math.abs(dot(s.vectors[0], new Array(n).fill(1))) / Math.sqrt(n),
+  '|cos(eigenvector of the smallest, 1)|': Math.abs(nl.cosine(s.vectors[0], new Array(n).fill(1))),
 })), 'the zero eigenvalue belongs to the all-ones direction');
 
 // %% [markdown]
@@ -153,15 +118,15 @@ nl.table(spectra.slice(0, 4).map((s) => ({
 // %%
 const lambda = 0.1;
 const lossValue = (y: tf.Tensor2D): number => tf.tidy(() => tf.mean(lossPerSample(y)).dataSync()[0]);
-const stepRows = nl.NEWTON_VARIANTS.map((variant) => {
+const stepRows = nl.NEWTON_VARIANTS.map((variant) => tf.tidy(() => {
   const options: nl.NewtonOptions = { variant: variant, lambda: lambda };
   const step = nl.newtonStep(scores, lossPerSample, options);
-  const autodiff = tf.tidy(() => tf.grad((y: tf.Tensor) => nl.newtonLoss(y as tf.Tensor2D, lossPerSample, options))(scores).dataSync());
-  const fromTarget = tf.tidy(() => tf.div(tf.sub(scores, step.target), batch).dataSync());
+  const autodiff = tf.grad((y: tf.Tensor) => nl.newtonLoss(y as tf.Tensor2D, lossPerSample, options))(scores).dataSync();
+  const fromTarget = tf.div(tf.sub(scores, step.target), batch).dataSync();
   const curvature = variant === 'hessian' ? hessianMeanEntries : fisherEntries;
-  const solved = spectralApply(curvature, n, (mu) => 1 / (mu + lambda), G).map((v) => v / batch);
+  const solved = nl.spectralApply(curvature, n, (mu) => 1 / (mu + lambda), G).map((v) => v / batch);
   const d = step.diagnostics;
-  const row = {
+  return {
     variant: variant,
     'L(Y)': d.loss,
     'L*(Y)': d.newtonLoss,
@@ -173,9 +138,7 @@ const stepRows = nl.NEWTON_VARIANTS.map((variant) => {
     '∇L* vs own solve': nl.relativeError(autodiff, solved),
     'L(Z*)': lossValue(step.target),
   };
-  tf.dispose([step.loss, step.target]);
-  return row;
-});
+}));
 nl.table(stepRows, `newtonStep on the batch, λ = ${lambda} (relative errors in float32)`);
 
 // %% [markdown]
@@ -196,33 +159,33 @@ const sweepPoints = smoke ? 9 : 33;
 const lambdas = Array.from({ length: sweepPoints }, (_, k) => 10 ** (-4 + (8 * k) / (sweepPoints - 1)));
 const sweep = nl.NEWTON_VARIANTS.map((variant) => {
   const curvature = variant === 'hessian' ? hessianMeanEntries : fisherEntries;
-  const largest = Math.max(...spectrum(curvature, n).values.map(Math.abs));
-  const fullNewton = spectralApply(curvature, n, (mu) => (Math.abs(mu) > 1e-6 * largest ? 1 / mu : 0), G);
-  const points = lambdas.map((l) => {
-    const step = nl.newtonStep(scores, lossPerSample, { variant: variant, lambda: l });
-    const direction = tf.tidy(() => tf.sub(scores, step.target).dataSync());
-    const point = {
-      towardsGradient: cosine(direction, G),
-      towardsNewton: cosine(direction, fullNewton),
-      scaledLength: (l * norm(direction)) / norm(G),
-      lossAtTarget: lossValue(step.target),
+  const largest = Math.max(...nl.spectrum(curvature, n).values.map(Math.abs));
+  const fullNewton = nl.spectralApply(curvature, n, (mu) => (Math.abs(mu) > 1e-6 * largest ? 1 / mu : 0), G);
+  const points = lambdas.map((l) => tf.tidy(() => {
+    const target = nl.newtonTarget(scores, lossPerSample, { variant: variant, lambda: l });
+    const direction = tf.sub(scores, target).dataSync();
+    return {
+      towardsGradient: nl.cosine(direction, G),
+      towardsNewton: nl.cosine(direction, fullNewton),
+      scaledLength: (l * nl.norm(direction)) / nl.norm(G),
+      lossAtTarget: lossValue(target),
     };
-    tf.dispose([step.loss, step.target]);
-    return point;
-  });
+  }));
   return { name: variant === 'hessian' ? 'Hessian (H̄)' : 'Fisher (F)', points: points };
 });
+
+// %%
 const sweepPanel = (title: string, yTitle: string, pick: (p: (typeof sweep)[0]['points'][0]) => number, logY = false): { title: string; figure: nl.Figure } => ({
   title: title,
   figure: nl.lineFigure(sweep.map((s) => ({ name: s.name, x: lambdas, y: s.points.map(pick) })), { xTitle: 'λ', yTitle: yTitle, logX: true, logY: logY }),
 });
 const initialLoss = lossValue(scores);
-nl.show(sharedLegend(nl.panelsFigure([
+nl.show(nl.panelsFigure([
   sweepPanel('cos(d, g): towards the gradient', 'cosine', (p) => p.towardsGradient),
   sweepPanel('cos(d, M⁺g): towards the full Newton step', 'cosine', (p) => p.towardsNewton),
   sweepPanel('λ‖d‖ / ‖g‖: → 1 when d → g / λ', 'ratio', (p) => p.scaledLength, true),
   sweepPanel(`L(z*) / L(y), L(y) = ${initialLoss.toFixed(3)}`, 'ratio', (p) => p.lossAtTarget / initialLoss),
-], { columns: 2, height: 720, title: 'the Newton direction d = (M + λI)⁻¹ g as λ sweeps' }), sweep.length));
+], { columns: 2, height: 720, title: 'the Newton direction d = (M + λI)⁻¹ g as λ sweeps' }));
 
 // %% [markdown]
 // What to see: λ interpolates between the two optimisers. For λ well above the curvature's
@@ -236,140 +199,93 @@ nl.show(sharedLegend(nl.panelsFigure([
 // the full Newton step is best, cutting the loss to 30% in one step, while `F` is not the Hessian —
 // its eigenvalues are several times smaller — so with a small λ the Fisher step is too long and
 // overshoots; it does best at λ ≈ 0.05. Either way λ has to be set relative to the curvature.
+// (This batch is the same under every preset; only the number of λ points differs.)
 //
+// ## The Newton step under a slider
+// Move the slider through λ (precomputed values: the figure works without a kernel, also in the HTML
+// report). Left: the step `z*₀ − y₀ = −d₀` of sample 0, scaled to unit length, against the descent
+// direction `−g₀` of the plain gradient. Right: the batch loss along the step, `L(y − t·d) / L(y)`;
+// t = 1 is the Newton target z*. Watch the two variants turn from the gradient (large λ: the curves
+// of the left panel coincide, and on the right the loss barely moves at t = 1 — the step is ‖g‖/λ
+// long) to their own Newton steps (small λ), and the Fisher step overshoot for λ below ≈ 0.01.
+
+// %%
+const sliderLambdas = [1e-4, 1e-3, 1e-2, 0.1, 1, 10, 100];
+const ts = Array.from({ length: 16 }, (_, k) => k / 10);
+const items = Array.from({ length: n }, (_, i) => i + 1);
+const unitDescent = (v: ArrayLike<number>): number[] => Array.from(v, (x) => -x / nl.norm(v));
+const frames = sliderLambdas.map((l) => {
+  const steps = nl.NEWTON_VARIANTS.map((variant) => tf.tidy(() => {
+    const direction = tf.sub(scores, nl.newtonTarget(scores, lossPerSample, { variant: variant, lambda: l })) as tf.Tensor2D;
+    const along = ts.map((t) => lossValue(tf.sub(scores, tf.mul(t, direction)) as tf.Tensor2D) / initialLoss);
+    return { name: variant === 'hessian' ? 'Hessian (H̄)' : 'Fisher (F)', first: unitDescent(direction.dataSync().slice(0, n)), along: along };
+  }));
+  const stepFigure = nl.lineFigure([
+    { name: 'gradient: −g₀', x: items, y: unitDescent(G.subarray(0, n)), dash: 'dot' },
+    ...steps.map((st) => ({ name: st.name, x: items, y: st.first, mode: 'lines+markers' as const })),
+  ], { xTitle: 'item of sample 0', yTitle: 'component (unit length)', yRange: [-1, 1] });
+  const lossFigure = nl.lineFigure(steps.map((st) => ({ name: st.name, x: ts, y: st.along })), { xTitle: 't (1 = the Newton target z*)', yTitle: 'L(y − t·d) / L(y)', yRange: [0, 1.5] });
+  return { label: String(l), figure: nl.panelsFigure([
+    { title: 'the step of sample 0 vs the gradient', figure: stepFigure },
+    { title: 'the batch loss along the step', figure: lossFigure },
+  ], { height: 420, title: 'one Newton step, d = (M + λI)⁻¹ g, as λ changes' }) };
+});
+nl.show(nl.sliderFigure(frames, { active: sliderLambdas.indexOf(0.1) }));
+
+// %% [markdown]
 // ## A tiny training experiment
 // A linear scorer `s(x) = wᵀx` on synthetic items: each item is a random vector x ∈ ℝ¹⁰ with hidden
 // value `w*ᵀx + 0.1·ε` (‖w*‖ = 1, ε standard normal), a set holds n = 5 items, and only their order
 // is supervised, through the NeuralSort ranking loss. Adam (lr 0.01, batches of 16 sets) trains
 // `w` from a small random start with the baseline loss, the Hessian Newton loss (λ = 0.1) and the
-// Fisher Newton loss (λ = 0.01; `F`'s eigenvalues are the smaller ones, as above — the same choice as
-// notebook 03), over 3 seeds; `nl.trainingLoss` switches between them and always reports the
-// original loss value. Test accuracy is measured on 1000 fixed sets. The quick preset also trains
+// Fisher Newton loss (λ = 0.01; `F`'s eigenvalues are the smaller ones, as above) — the library's
+// defaults `nl.RANKING_NEWTON_LAMBDA`, also those of notebook 03 and the CLI — over 3 seeds (2 for
+// smoke); `nl.trainLinearRanking` trains one run, through `nl.trainingLoss`, which switches between
+// the losses and always reports the original loss value. Test accuracy is measured on 1000 fixed sets. The quick preset also trains
 // both variants at the other λ values of {0.01, 0.1, 1}, for the table only.
 
 // %%
-const features = 10;
-const setSize = 5;
-const setsPerBatch = 16;
-const steps = smoke ? 40 : 300;
-const evalEvery = smoke ? 10 : 25;
-const noise = 0.1;
+const training: nl.LinearRankingOptions = { steps: smoke ? 40 : 300, evalEvery: smoke ? 10 : 25 };
 const seeds = smoke ? [0, 1] : [0, 1, 2];
-interface Sets { items: tf.Tensor3D; values: tf.Tensor2D }
-/** `count` sets of `setSize` items x ~ N(0, I) with values w*ᵀx + noise·ε. */
-const makeSets = (random: nl.Rng, wStar: Float32Array, count: number): Sets => {
-  const x = random.fillNormal(new Float32Array(count * setSize * features));
-  const values = new Float32Array(count * setSize);
-  for (let k = 0; k < values.length; k++) values[k] = dot(x.subarray(k * features, (k + 1) * features), wStar) + noise * random.normal();
-  return { items: tf.tensor3d(x, [count, setSize, features]), values: tf.tensor2d(values, [count, setSize]) };
-};
-const scoreSets = (sets: Sets, w: tf.Tensor2D): tf.Tensor2D =>
-  tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(sets.items, [-1, features]), w), sets.values.shape) as tf.Tensor2D);
-/** The task of a seed: w* and the 1000 test sets. */
-const taskOf = (seed: number): { wStar: Float32Array; test: Sets } => {
-  const random = new nl.Rng(seed);
-  const wStar = random.fork('w*').fillNormal(new Float32Array(features));
-  const length = norm(wStar);
-  wStar.forEach((v, k) => (wStar[k] = v / length));
-  return { wStar: wStar, test: makeSets(random.fork('test'), wStar, 1000) };
-};
-interface Run { method: string; seed: number; losses: number[]; exact: number[]; final: nl.RankingMetrics; weightNorm: number; alignment: number; msPerStep: number }
-const train = (method: string, newton: nl.NewtonOptions | undefined, seed: number): Run => {
-  const random = new nl.Rng(seed);
-  const task = taskOf(seed);
-  const data = random.fork('train');
-  const start = tf.tidy(() => tf.mul(0.01, tf.tensor2d(random.fork('init').fillNormal(new Float32Array(features)), [features, 1])));
-  const w = tf.variable(start);
-  start.dispose();
-  const adam = new nl.Adam({ w: w }, { learningRate: 0.01 });
-  const losses: number[] = [];
-  const exact: number[] = [];
-  const evaluate = (): nl.RankingMetrics => {
-    const testScores = scoreSets(task.test, w as tf.Tensor2D);
-    const metrics = nl.rankingMetrics(testScores, task.test.values);
-    testScores.dispose();
-    return metrics;
-  };
-  let elapsed = 0;
-  for (let step = 0; step < steps; step++) {
-    if (step % evalEvery === 0) exact.push(evaluate().exactMatch);
-    const sets = makeSets(data, task.wStar, setsPerBatch);
-    const started = performance.now();
-    const loss = nl.rankingLossPerSample(neuralSort, sets.values);
-    const { value, grads } = tf.variableGrads(() => nl.trainingLoss(scoreSets(sets, w as tf.Tensor2D), loss, newton), [w]);
-    adam.applyGradients({ w: grads[w.name] });
-    losses.push(value.dataSync()[0]);
-    if (step > 0) elapsed += performance.now() - started; // step 0 includes one-time kernel set-up
-    tf.dispose([value, grads[w.name], sets.items, sets.values]);
-  }
-  const final = evaluate();
-  exact.push(final.exactMatch);
-  const learned = w.dataSync();
-  const weightNorm = norm(learned);
-  const alignment = cosine(learned, task.wStar);
-  adam.dispose();
-  tf.dispose([w, task.test.items, task.test.values]);
-  return { method: method, seed: seed, losses: losses, exact: exact, final: final, weightNorm: weightNorm, alignment: alignment, msPerStep: elapsed / (steps - 1) };
-};
+const defaults = nl.RANKING_NEWTON_LAMBDA;
 const methods: { name: string; newton: nl.NewtonOptions | undefined; curve: boolean }[] = [
   { name: 'baseline', newton: undefined, curve: true },
-  { name: 'Hessian, λ = 0.1', newton: { variant: 'hessian', lambda: 0.1 }, curve: true },
-  { name: 'Fisher, λ = 0.01', newton: { variant: 'fisher', lambda: 0.01 }, curve: true },
+  { name: `Hessian, λ = ${defaults.hessian}`, newton: { variant: 'hessian', lambda: defaults.hessian }, curve: true },
+  { name: `Fisher, λ = ${defaults.fisher}`, newton: { variant: 'fisher', lambda: defaults.fisher }, curve: true },
 ];
-if (!smoke) {
-  for (const variant of nl.NEWTON_VARIANTS) {
-    for (const l of [0.01, 0.1, 1]) {
-      const name = `${variant === 'hessian' ? 'Hessian' : 'Fisher'}, λ = ${l}`;
-      if (!methods.some((m) => m.name === name)) methods.push({ name: name, newton: { variant: variant, lambda: l }, curve: false });
-    }
+for (const variant of smoke ? [] : nl.NEWTON_VARIANTS) {
+  for (const l of [0.01, 0.1, 1].filter((l) => l !== defaults[variant])) {
+    methods.push({ name: `${variant === 'hessian' ? 'Hessian' : 'Fisher'}, λ = ${l}`, newton: { variant: variant, lambda: l }, curve: false });
   }
 }
-const tensorsBefore = tf.memory().numTensors;
-const bar = nl.progress(`${methods.length * seeds.length} runs of ${steps} steps`);
-const runs: Run[] = [];
+const bar = nl.progress(`${methods.length * seeds.length} runs of ${training.steps} steps`);
+const runs: (nl.LinearRankingRun & { method: string })[] = [];
 for (const seed of seeds) {
   for (const m of methods) {
     await bar.update(runs.length / (methods.length * seeds.length), `seed ${seed}: ${m.name}`);
-    runs.push(train(m.name, m.newton, seed));
+    runs.push({ method: m.name, ...nl.trainLinearRanking(neuralSort, m.newton, seed, training) });
   }
 }
-bar.update(1, `done; tensors before ${tensorsBefore}, after ${tf.memory().numTensors}`);
+await bar.update(1, 'done');
 
 // %%
-const meanAndSpread = (rows: number[][]): { mean: number[]; spread: number[] } => {
-  const mean = rows[0].map((_, k) => rows.reduce((sum, r) => sum + r[k], 0) / rows.length);
-  const spread = rows[0].map((_, k) => Math.sqrt(rows.reduce((sum, r) => sum + (r[k] - mean[k]) ** 2, 0) / rows.length));
-  return { mean: mean, spread: spread };
-};
-/** Means of consecutive windows of `width` values (the per-step loss is noisy). */
-const windowed = (values: number[], width: number): number[] =>
-  Array.from({ length: Math.ceil(values.length / width) }, (_, k) => {
-    const part = values.slice(k * width, (k + 1) * width);
-    return part.reduce((a, b) => a + b, 0) / part.length;
-  });
 const lossWindow = smoke ? 5 : 10;
-const curveMethods = methods.filter((m) => m.curve);
-const bands = (pick: (r: Run) => number[], x: number[]): nl.BandSeries[] =>
-  curveMethods.map((m) => ({ name: m.name, x: x, ...meanAndSpread(runs.filter((r) => r.method === m.name).map(pick)) }));
-const lossSteps = Array.from({ length: Math.ceil(steps / lossWindow) }, (_, k) => (k + 0.5) * lossWindow);
-const evalSteps = Array.from({ length: Math.floor((steps - 1) / evalEvery) + 2 }, (_, k) => Math.min(k * evalEvery, steps));
-nl.show(sharedLegend(nl.panelsFigure([
-  { title: `training loss L (mean over ${lossWindow}-step windows)`, figure: nl.bandFigure(bands((r) => windowed(r.losses, lossWindow), lossSteps), { xTitle: 'step', yTitle: 'ranking loss' }) },
-  { title: 'test exact match', figure: nl.bandFigure(bands((r) => r.exact, evalSteps), { xTitle: 'step', yTitle: 'share of sets ranked right', bounds: [0, 1] }) },
-], { height: 420, title: `linear scorer, NeuralSort, n = ${setSize}: mean ± std over ${seeds.length} seeds` }), 2 * curveMethods.length));
+const bands = (pick: (r: nl.LinearRankingRun) => number[], x: number[]): nl.BandSeries[] =>
+  methods.filter((m) => m.curve).map((m) => ({ name: m.name, x: x, ...nl.meanAndSpread(runs.filter((r) => r.method === m.name).map(pick)) }));
+const lossSteps = nl.windowedMeans(runs[0].losses.map((_, step) => step + 1), lossWindow);
+nl.show(nl.panelsFigure([
+  { title: `training loss L (mean over ${lossWindow}-step windows)`, figure: nl.bandFigure(bands((r) => nl.windowedMeans(r.losses, lossWindow), lossSteps), { xTitle: 'step', yTitle: 'ranking loss' }) },
+  { title: 'test exact match', figure: nl.bandFigure(bands((r) => r.exactMatch, runs[0].evalSteps), { xTitle: 'step', yTitle: 'share of sets ranked right', bounds: [0, 1] }) },
+], { height: 420, title: `linear scorer, NeuralSort, n = 5: mean ± std over ${seeds.length} seeds` }));
 
-const oracle = seeds.map((seed) => {
-  const task = taskOf(seed);
-  const w = tf.tensor2d(task.wStar, [features, 1]);
-  const metrics = nl.rankingMetrics(scoreSets(task.test, w), task.test.values);
-  tf.dispose([w, task.test.items, task.test.values]);
-  return metrics;
-});
+// %%
+const ceiling = seeds.map((seed) => nl.linearRankingCeiling(seed, training));
 const meanStd = (values: number[], digits: number): string => {
-  const { mean, spread } = meanAndSpread(values.map((v) => [v]));
+  const { mean, spread } = nl.meanAndSpread(values.map((v) => [v]));
   return `${mean[0].toFixed(digits)} ± ${spread[0].toFixed(digits)}`;
 };
-const lastSteps = Math.min(50, steps);
+const lastSteps = Math.min(50, training.steps!);
+const lastLoss = (r: nl.LinearRankingRun): number => r.losses.slice(-lastSteps).reduce((a, b) => a + b, 0) / lastSteps;
 nl.table([
   ...methods.map((m) => {
     const mine = runs.filter((r) => r.method === m.name);
@@ -377,18 +293,14 @@ nl.table([
       method: m.name,
       'exact match (%)': meanStd(mine.map((r) => 100 * r.final.exactMatch), 1),
       'element-wise (%)': meanStd(mine.map((r) => 100 * r.final.elementwise), 1),
-      [`training loss, last ${lastSteps} steps`]: meanStd(mine.map((r) => r.losses.slice(-lastSteps).reduce((a, b) => a + b, 0) / lastSteps), 3),
+      [`training loss, last ${lastSteps} steps`]: meanStd(mine.map(lastLoss), 3),
       '‖w‖': meanStd(mine.map((r) => r.weightNorm), 2),
       'cos(w, w*)': meanStd(mine.map((r) => r.alignment), 4),
       'ms / step': mine.reduce((sum, r) => sum + r.msPerStep, 0) / mine.length,
     };
   }),
-  {
-    method: 'the true w* (noise ceiling)',
-    'exact match (%)': meanStd(oracle.map((r) => 100 * r.exactMatch), 1),
-    'element-wise (%)': meanStd(oracle.map((r) => 100 * r.elementwise), 1),
-  },
-], `after ${steps} steps: rankingMetrics on 1000 test sets, the training loss, the learned w (mean ± std over ${seeds.length} seeds)`);
+  { method: 'the true w* (noise ceiling)', 'exact match (%)': meanStd(ceiling.map((r) => 100 * r.exactMatch), 1), 'element-wise (%)': meanStd(ceiling.map((r) => 100 * r.elementwise), 1) },
+], `after ${training.steps} steps: rankingMetrics on 1000 test sets, the training loss, the learned w (mean ± std over ${seeds.length} seeds)`);
 
 // %% [markdown]
 // What to see (quick preset): the three accuracy curves lie on top of each other, and every method
@@ -454,6 +366,35 @@ nl.table(positiveRuns, `digit-ranking, NeuralSort, n = 10 (${smoke ? 'smoke: 20 
 // 9 points at n = 16, in both variants, and under a point at n = 5, where the baseline already
 // reaches 93%. Unlike the linear case, the lower training loss (second column) comes with better rankings.
 //
+// ## Exercises
+// Each exercise has a cell for your answer and a check cell that says ✓ or what is still off (with a
+// hint). Run the notebook top to bottom first; the checks use its variables (`scores`, `G`,
+// `fisherEntries`, `sweep`, `lambdas`, `lossValue`, …).
+//
+// **1. A Fisher Newton direction by hand.** Compute `d₀ = (F + λI)⁻¹ g₀` for λ = 0.1, the Newton
+// direction of sample 0 (5 numbers), from `fisherEntries` (F, 5 × 5 row-major) and `G` (row 0 is
+// g₀) — with `nl.spectralApply` or any solver you like. The check compares it with the library's
+// `y₀ − z*₀`.
+//
+// **2. The best λ for the Fisher step.** From the λ sweep above (`lambdas`, `sweep[1].points`), which
+// λ on the grid gives the Fisher target z* the lowest loss?
+//
+// **3. Shift invariance.** Compute `L(Y + 3·1) − L(Y)`: the batch loss after adding 3 to every score
+// of every set, minus the loss before (`lossValue`, `tf.add`).
+
+// %%
+let answer1: number[] | undefined; // d₀, 5 numbers
+let answer2: number | undefined; // a λ from the grid
+let answer3: number | undefined; // L(Y + 3·1) − L(Y)
+
+// %%
+const expected1 = tf.tidy(() => Array.from(tf.sub(scores, nl.newtonTarget(scores, lossPerSample, { variant: 'fisher', lambda: 0.1 })).dataSync().slice(0, n)));
+nl.checkAnswer('1. d₀ = (F + λI)⁻¹ g₀', answer1, expected1, { hint: 'the eigenvalues of F + λI are μ + λ: apply μ ↦ 1 / (μ + λ) to g₀.' });
+const fisherLosses = sweep[1].points.map((p) => p.lossAtTarget);
+nl.checkAnswer('2. the best Fisher λ', answer2, lambdas[fisherLosses.indexOf(Math.min(...fisherLosses))], { hint: 'the λ where L(z*) / L(y) in the lower right panel is lowest.' });
+nl.checkAnswer('3. L(Y + 3·1) − L(Y)', answer3, 0, { tolerance: 1e-5, hint: 'the relaxation only looks at differences of scores.' });
+
+// %% [markdown]
 // ## Where to go next
 // - **02 · sorting relaxations**: NeuralSort, SoftSort and the sorting networks, their gradients as
 //   one score is swept (original vs Newton loss), loss landscapes, and the spectra of their Hessians.
@@ -468,10 +409,7 @@ nl.table(positiveRuns, `digit-ranking, NeuralSort, n = 10 (${smoke ? 'smoke: 20 
 //
 // ```
 // npx newton-losses ranking --help
-// npx newton-losses ranking --relaxation neuralsort --variant fisher --lambda 0.01 --seed 0,1,2 --grid
+// npx newton-losses ranking --relaxation neuralsort --variant fisher --seed 0,1,2 --grid   # λ: the Fisher default, 0.01
 // npx newton-losses results ranking
 // npx newton-losses shortest-path --help
 // ```
-
-// %%
-tf.dispose([scores, targets, gradients, hessians, hessianMean, fisher, firstTarget, firstScores]);

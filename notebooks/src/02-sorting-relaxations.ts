@@ -24,8 +24,6 @@ import * as tf from '@tensorflow/tfjs';
 import * as nl from './src/index';
 const nb = await nl.setupNotebook();
 const smoke = nb.preset === 'smoke';
-/** Rows of a [B, n, n] tensor's sample b as nested arrays. */
-const matrixOf = (p: tf.Tensor3D, b = 0): number[][] => (p.arraySync() as number[][][])[b];
 
 // %% [markdown]
 // ## The comparator sigmoids
@@ -34,16 +32,13 @@ const matrixOf = (p: tf.Tensor3D, b = 0): number[][] => (p.arraySync() as number
 // we read the six sigmoids of `sortingNetwork` off it (steepness 10).
 
 // %%
-/** `count` evenly spaced numbers from `from` to `to`. */
-const linspace = (from: number, to: number, count: number): number[] => Array.from({ length: count }, (_, k) => from + ((to - from) * k) / (count - 1));
-const us = linspace(-0.6, 0.6, smoke ? 41 : 201);
-const sigmoidCurves = nl.COMPARATOR_SIGMOIDS.map((sigmoid) => {
-  const twoScores = tf.tensor2d(us.map((u) => [0, u]));
-  const { permutation, sorted } = nl.sortingNetwork(twoScores, { network: 'odd_even', sigmoid: sigmoid, steepness: 10 });
-  const values = Array.from({ length: us.length }, (_, k) => permutation.dataSync()[k * 4]);
-  tf.dispose([twoScores, permutation, sorted]);
-  return { sigmoid: sigmoid, values: values };
+const us = nl.linspace(-0.6, 0.6, smoke ? 41 : 201);
+/** σ(u) of a comparator at steepness 10: P[0][0] of the one-comparator network on the inputs [0, u]. */
+const comparatorWeights = (sigmoid: nl.ComparatorSigmoid, u: number[]): number[] => tf.tidy(() => {
+  const { permutation } = nl.sortingNetwork(tf.tensor2d(u.map((v) => [0, v])), { network: 'odd_even', sigmoid: sigmoid, steepness: 10 });
+  return Array.from(permutation.dataSync().filter((_, k) => k % 4 === 0));
 });
+const sigmoidCurves = nl.COMPARATOR_SIGMOIDS.map((sigmoid) => ({ sigmoid: sigmoid, values: comparatorWeights(sigmoid, us) }));
 nl.show(nl.panelsFigure([
   { title: 'σ(u), steepness 10', figure: nl.lineFigure(sigmoidCurves.map((c) => ({ name: c.sigmoid, x: us, y: c.values })), { xTitle: 'u = x_hi − x_lo', yTitle: 'σ(u)' }) },
   {
@@ -72,18 +67,9 @@ for (const tau of [2, 0.5, 0.1]) settings.push({ label: `NeuralSort τ = ${tau}`
 for (const tau of [2, 0.5, 0.1]) settings.push({ label: `SoftSort τ = ${tau}`, relax: nl.makeRelaxation('softsort', { tau: tau }) });
 for (const steepness of [2, 10, 50]) settings.push({ label: `odd-even logistic, s = ${steepness}`, relax: nl.makeRelaxation('logistic', { steepness: steepness }) });
 for (const steepness of [2, 10, 50]) settings.push({ label: `odd-even Cauchy, s = ${steepness}`, relax: nl.makeRelaxation('cauchy', { steepness: steepness }) });
-const matrices = settings.map((s) => {
-  const p = s.relax(scores);
-  const rows = matrixOf(p);
-  p.dispose();
-  return { label: s.label, rows: rows };
-});
-const heatmap = (rows: number[][]): nl.Figure => {
-  const figure = nl.heatmapFigure(rows, { zmin: 0, zmax: 1, colorscale: 'Blues', xTitle: 'position j', yTitle: 'input i', zTitle: 'P[i][j]' });
-  figure.data[0].reversescale = true;
-  return figure;
-};
-nl.show(nl.panelsFigure([{ title: 'hard permutation', figure: heatmap(matrixOf(hard)) }], { height: 320, width: 520, title: 'the target: input i at its ascending position' }));
+const matrices = settings.map((s) => ({ label: s.label, rows: tf.tidy(() => s.relax(scores).arraySync()[0]) }));
+const heatmap = (rows: number[][]): nl.Figure => nl.probabilityHeatmap(rows, { xTitle: 'position j', yTitle: 'input i', zTitle: 'P[i][j]' });
+nl.show(nl.panelsFigure([{ title: 'hard permutation', figure: heatmap(hard.arraySync()[0]) }], { height: 320, width: 520, title: 'the target: input i at its ascending position' }));
 nl.show(nl.panelsFigure(matrices.map((m) => ({ title: m.label, figure: heatmap(m.rows) })), { columns: 3, height: 1150, title: 'P[i][j] for x = [0.9, −0.2, 0.35, −1.0, 0.1]' }));
 const deviation = (rows: number[][], byColumn: boolean): number =>
   Math.max(...rows.map((_, a) => Math.abs(rows.reduce((sum, row, b) => sum + (byColumn ? row[a] : rows[a][b]), 0) - 1)));
@@ -107,7 +93,7 @@ nl.table(matrices.map((m) => ({ relaxation: m.label, 'max |row sum − 1|': devi
 // the table gives the scales.
 
 // %%
-const sweep = linspace(-4, 4, smoke ? 41 : 161);
+const sweep = nl.linspace(-4, 4, smoke ? 41 : 161);
 const baseScores = [-1, -0.5, 0, 0.5, 1];
 const sweepScores = tf.tensor2d(sweep.map((v) => baseScores.map((b, i) => (i === 2 ? v : b))));
 const sweepTargets = tf.tensor2d(sweep.map(() => [0, 1, 2, 3, 4]));
@@ -177,6 +163,40 @@ nl.table(sweepResults.map((r) => ({
 // descent direction of bounded size. In training the paper averages the Hessian over a batch,
 // which smooths this out.
 //
+// ## The sweep under a λ slider
+// The same sweep for NeuralSort and the logistic network, at λ from 10⁻³ to 10 (precomputed: move the
+// slider, no kernel needed, also in the HTML report). Each curve is again in units of its typical
+// magnitude. Large λ turns both Newton losses into the gradient (the curves coincide); small λ shows
+// each curvature's own reshaping: the Fisher variant flattens the gradient's magnitude to `g/‖g‖²`,
+// the Hessian variant's spikes sharpen where an eigenvalue of H comes close to −λ.
+
+// %%
+const sliderLambdas = [1e-3, 1e-2, 0.1, 1, 10];
+const sliderMethods = [sweepMethods[0], sweepMethods[2]];
+const sliderScores = tf.tensor2d(sweep.map((v) => [-1, -0.5, v, 0.5, 1]));
+const sliderTargets = tf.tensor2d(sweep.map(() => [0, 1, 2, 3, 4]));
+/** x₂ components of the gradient, or of (M + λI)⁻¹ g with per-sample curvature, each in units of its 90th percentile. */
+const x2Component = (relax: nl.Relaxation, options?: nl.NewtonOptions): number[] => tf.tidy(() => {
+  const loss = nl.rankingLossPerSample(relax, sliderTargets);
+  const update = options ? tf.sub(sliderScores, nl.newtonTarget(sliderScores, loss, options)) : nl.perSampleGradients(sliderScores, loss);
+  const values = Array.from(update.dataSync().filter((_, k) => k % 5 === 2));
+  const typicalValue = Math.max(1e-30, values.map(Math.abs).sort((a, b) => a - b)[Math.floor(0.9 * (values.length - 1))]);
+  return values.map((v) => v / typicalValue);
+});
+const sweepFrames = sliderLambdas.map((l) => ({
+  label: String(l),
+  figure: nl.panelsFigure(sliderMethods.map((m) => ({
+    title: m.label,
+    figure: nl.lineFigure([
+      { name: 'gradient ∂l/∂x₂', x: sweep, y: x2Component(m.relax) },
+      { name: 'NL-Fisher', x: sweep, y: x2Component(m.relax, { variant: 'fisher', lambda: l, curvature: 'per-sample' }) },
+      { name: 'NL-Hessian', x: sweep, y: x2Component(m.relax, { variant: 'hessian', lambda: l, curvature: 'per-sample' }) },
+    ], { xTitle: 'x₂', yTitle: 'x₂ component (typical = 1)', yRange: [-1.5, 1.5] }),
+  })), { height: 420, title: 'x₂ component of the update as λ changes' }),
+}));
+nl.show(nl.sliderFigure(sweepFrames, { active: sliderLambdas.indexOf(0.1) }));
+
+// %% [markdown]
 // ## The loss landscape over two scores, and the quadratic a Newton loss puts in its place
 // Three items with true order 0 < 1 < 2; the third score is fixed at 0 and the first two are free,
 // so the loss is a function of (x₀, x₁). At a wrong ranking y₀ = (0.8, −0.6) the Hessian Newton
@@ -185,7 +205,7 @@ nl.table(sweepResults.map((r) => ({
 // its stationary point at z\*, and in practice is written `½‖z* − y‖²` with z\* held constant.
 
 // %%
-const grid = linspace(-3, 3, smoke ? 25 : 61);
+const grid = nl.linspace(-3, 3, smoke ? 25 : 61);
 const start = [0.8, -0.6];
 const landscapeMethods: { label: string; relax: nl.Relaxation }[] = [
   { label: 'NeuralSort τ = 1', relax: nl.makeRelaxation('neuralsort', { tau: 1 }) },
@@ -199,53 +219,53 @@ const twoScoreLoss = (relax: nl.Relaxation, targets: tf.Tensor2D): nl.PerSampleL
   const loss = nl.rankingLossPerSample(relax, targets);
   return (y) => tf.tidy(() => loss(tf.concat([y, tf.zeros([y.shape[0], 1])], 1) as tf.Tensor2D));
 };
+
+/** Values of f over the grid, one row per x₁. */
+const gridOf = (f: (a: number, b: number) => number): number[][] => grid.map((b) => grid.map((a) => f(a, b)));
+/** A contour panel over the grid, without its own colour bar (each panel has its own scale: read the shapes), with the step y₀ → z*. */
+const marked = (z: number[][], target: number[]): nl.Figure => {
+  const figure = nl.contourFigure(grid, grid, z, { xTitle: 'x₀', yTitle: 'x₁', xRange: [grid[0], grid[grid.length - 1]], yRange: [grid[0], grid[grid.length - 1]] });
+  figure.data[0].showscale = false;
+  figure.data.push({ type: 'scatter', mode: 'lines+markers', x: [start[0], target[0]], y: [start[1], target[1]], showlegend: false, marker: { color: ['white', 'red'], size: 9, line: { color: 'black', width: 1 } }, line: { color: 'black', dash: 'dot' } });
+  return figure;
+};
+/** The loss at the Newton target of `options` from y₀, and where that target lies. */
+const lossAfter = (one: nl.PerSampleLoss, options: nl.NewtonOptions): string => tf.tidy(() => {
+  const target = nl.newtonTarget(tf.tensor2d([start]), one, options);
+  return `${one(target).dataSync()[0].toFixed(3)} at (${Array.from(target.dataSync(), (v) => v.toFixed(2)).join(', ')})`;
+});
+
+// %%
 const landscapePanels: { title: string; figure: nl.Figure }[] = [];
 const landscapeRows: Record<string, unknown>[] = [];
 for (const m of landscapeMethods) {
   const surface = tf.tidy(() => Array.from(twoScoreLoss(m.relax, gridTargets)(gridPoints).dataSync()));
-  const y0 = tf.tensor2d([start]);
   const one = twoScoreLoss(m.relax, oneTarget);
-  const l0 = tf.tidy(() => one(y0).dataSync()[0]);
-  const g = Array.from(nl.perSampleGradients(y0, one).dataSync());
-  const h = Array.from(nl.perSampleHessians(y0, one).dataSync()); // [[h00, h01], [h10, h11]]
-  const step = nl.newtonStep(y0, one, { variant: 'hessian', lambda: lambda });
-  const z = Array.from(step.target.dataSync());
-  const quadratic = (a: number, b: number): number => {
-    const d0 = a - start[0];
-    const d1 = b - start[1];
-    return l0 + g[0] * d0 + g[1] * d1 + 0.5 * ((h[0] + lambda) * d0 * d0 + 2 * h[1] * d0 * d1 + (h[3] + lambda) * d1 * d1);
-  };
-  const rowsOf = (f: (a: number, b: number) => number): number[][] => grid.map((b) => grid.map((a) => f(a, b)));
-  const marked = (figure: nl.Figure): nl.Figure => {
-    figure.data[0].showscale = false; // each panel has its own scale: read the shapes
-    Object.assign(figure.layout.xaxis as object, { range: [grid[0], grid[grid.length - 1]], title: { text: 'x₀' } });
-    Object.assign(figure.layout.yaxis as object, { range: [grid[0], grid[grid.length - 1]], title: { text: 'x₁' } });
-    figure.data.push({ type: 'scatter', mode: 'lines+markers', x: [start[0], z[0]], y: [start[1], z[1]], showlegend: false, marker: { color: ['white', 'red'], size: 9, line: { color: 'black', width: 1 } }, line: { color: 'black', dash: 'dot' } });
-    return figure;
-  };
+  const { l0, g, h, z } = tf.tidy(() => {
+    const y0 = tf.tensor2d([start]);
+    const at = { l0: one(y0).dataSync()[0], g: Array.from(nl.perSampleGradients(y0, one).dataSync()), h: Array.from(nl.perSampleHessians(y0, one).dataSync()) };
+    return { ...at, z: Array.from(nl.newtonTarget(y0, one, { variant: 'hessian', lambda: lambda }).dataSync()) };
+  });
+  const [d0, d1] = [(a: number) => a - start[0], (b: number) => b - start[1]];
+  const quadratic = (a: number, b: number): number =>
+    l0 + g[0] * d0(a) + g[1] * d1(b) + 0.5 * ((h[0] + lambda) * d0(a) ** 2 + 2 * h[1] * d0(a) * d1(b) + (h[3] + lambda) * d1(b) ** 2);
   landscapePanels.push(
-    { title: `${m.label}: loss`, figure: marked(nl.contourFigure(grid, grid, grid.map((_, row) => surface.slice(row * grid.length, (row + 1) * grid.length)))) },
-    { title: 'quadratic model (H + λI)', figure: marked(nl.contourFigure(grid, grid, rowsOf(quadratic))) },
-    { title: 'Newton loss ½‖z* − y‖²', figure: marked(nl.contourFigure(grid, grid, rowsOf((a, b) => 0.5 * ((a - z[0]) ** 2 + (b - z[1]) ** 2)))) },
+    { title: `${m.label}: loss`, figure: marked(grid.map((_, row) => surface.slice(row * grid.length, (row + 1) * grid.length)), z) },
+    { title: 'quadratic model (H + λI)', figure: marked(gridOf(quadratic), z) },
+    { title: 'Newton loss ½‖z* − y‖²', figure: marked(gridOf((a, b) => 0.5 * ((a - z[0]) ** 2 + (b - z[1]) ** 2)), z) },
   );
-  const lossAfter = (options: nl.NewtonOptions): string => {
-    const target = nl.newtonTarget(y0, one, options);
-    const after = tf.tidy(() => one(target).dataSync()[0]);
-    const at = Array.from(target.dataSync()).map((v) => v.toFixed(2)).join(', ');
-    target.dispose();
-    return `${after.toFixed(3)} at (${at})`;
-  };
   landscapeRows.push({
     relaxation: m.label,
     'loss at y₀': l0,
     'gradient g': g.map((v) => v.toFixed(3)).join(', '),
-    'Hessian eigenvalues': Array.from(nl.symmetricEigen(Float64Array.from(h), 2).values, (v) => v.toFixed(3)).join(', '),
-    [`loss at z* (λ = ${lambda}, as drawn)`]: lossAfter({ variant: 'hessian', lambda: lambda }),
-    [`… λ = ${lambda}, negative curvature clipped`]: lossAfter({ variant: 'hessian', lambda: lambda, indefinite: 'clip' }),
-    '… λ = 1': lossAfter({ variant: 'hessian', lambda: 1 }),
+    'Hessian eigenvalues': nl.spectrum(h, 2).values.map((v) => v.toFixed(3)).join(', '),
+    [`loss at z* (λ = ${lambda}, as drawn)`]: lossAfter(one, { variant: 'hessian', lambda: lambda }),
+    [`… λ = ${lambda}, negative curvature clipped`]: lossAfter(one, { variant: 'hessian', lambda: lambda, indefinite: 'clip' }),
+    '… λ = 1': lossAfter(one, { variant: 'hessian', lambda: 1 }),
   });
-  tf.dispose([y0, step.loss, step.target]);
 }
+
+// %%
 nl.show(nl.panelsFigure(landscapePanels, { columns: 3, height: 760, title: 'x₀ (horizontal) and x₁ (vertical); dark = low; white: y₀, red: the Newton target z*' }));
 nl.table(landscapeRows, `one Hessian Newton step from y₀ = (${start.join(', ')})`);
 
@@ -279,27 +299,22 @@ for (const n of smoke ? [5] : [5, 10]) {
   const batchTargets = tf.tensor2d(Float32Array.from({ length: eigenBatch * n }, () => rng.uniform()), [eigenBatch, n]);
   const series: nl.Series[] = [];
   for (const m of sweepMethods) {
-    const loss = nl.rankingLossPerSample(m.relax, batchTargets);
-    const mean = nl.meanHessian(batchScores, loss);
-    const { values, vectors } = nl.symmetricEigen(Float64Array.from(mean.dataSync()), n);
-    mean.dispose();
-    const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
-    series.push({ name: m.label, x: order.map((_, k) => k + 1), y: order.map((k) => values[k]), mode: 'lines+markers' });
-    const nearest = order.reduce((best, k) => (Math.abs(values[k]) < Math.abs(values[best]) ? k : best), order[0]);
-    let alignment = 0;
-    for (let i = 0; i < n; i++) alignment += vectors[i * n + nearest] / Math.sqrt(n);
+    const { values, vectors } = nl.spectrum(tf.tidy(() => nl.meanHessian(batchScores, nl.rankingLossPerSample(m.relax, batchTargets)).dataSync()), n);
+    series.push({ name: m.label, x: values.map((_, k) => k + 1), y: values, mode: 'lines+markers' });
+    const nearest = values.reduce((best, v, k) => (Math.abs(v) < Math.abs(values[best]) ? k : best), 0);
     eigenRows.push({
       n: n,
       relaxation: m.label,
-      'smallest eigenvalue': values[order[0]],
-      'largest eigenvalue': values[order[n - 1]],
+      'smallest eigenvalue': values[0],
+      'largest eigenvalue': values[n - 1],
       'eigenvalue nearest 0': values[nearest],
-      '|cos(its eigenvector, 1)|': Math.abs(alignment),
+      '|cos(its eigenvector, 1)|': Math.abs(nl.cosine(vectors[nearest], new Array(n).fill(1))),
     });
   }
   eigenPanels.push({ title: `n = ${n}`, figure: nl.lineFigure(series, { xTitle: 'eigenvalue index (ascending)', yTitle: 'eigenvalue of H̄' }) });
-  tf.dispose([batchScores, batchTargets]);
 }
+
+// %%
 nl.show(nl.panelsFigure(eigenPanels, { height: 420, title: `eigenvalues of the batch-mean Hessian, ${eigenBatch} random samples`, sharedLegend: true }));
 nl.table(eigenRows, 'the zero eigenvalue belongs to the all-ones direction');
 const indefinite = eigenRows.filter((row) => (row['smallest eigenvalue'] as number) < -1e-4);
@@ -318,6 +333,33 @@ nl.markdown(indefinite.length === 0
 // negative eigenvalue for `H̄ + λI` to be positive definite (or the negative part is clipped, the
 // `indefinite: 'clip'` option). The scales differ by orders of magnitude between relaxations, which
 // is why the paper tunes λ per method.
+//
+// ## Exercises
+// Each exercise has a cell for your answer and a check cell that says ✓ or what is still off (with a
+// hint). Run the notebook top to bottom first.
+//
+// **1. The Fisher Newton step of one sample.** With per-sample curvature `F = g gᵀ`, the Sherman–Morrison
+// formula gives `(g gᵀ + λI)⁻¹ g = g / (λ + ‖g‖²)`. For NeuralSort (τ = 1) at the scores
+// `[−1, −0.5, −4, 0.5, 1]` (true order 0 < 1 < 2 < 3 < 4), compute the x₂ component of the NL-Fisher
+// direction for λ = 0.1 from the gradient alone (`nl.perSampleGradients`).
+//
+// **2. Tails of two sigmoids.** σ(−0.5) at steepness 10 for the logistic and the Cauchy comparator
+// (two numbers, from their formulas: logistic `1 / (1 + e^(−10u))`, Cauchy `atan(10u) / π + 1/2`). How
+// many times larger is the Cauchy weight?
+//
+// **3. How large must λ be?** From the eigenvalue table above: the smallest λ ≥ 0 for which `H̄ + λI`
+// is positive semidefinite for the Cauchy network at n = 5.
 
 // %%
-tf.dispose([scores, hard, sweepScores, sweepTargets, gridPoints, gridTargets, oneTarget]);
+let answer1: number | undefined; // x₂ component of g / (λ + ‖g‖²)
+let answer2: number[] | undefined; // [σ_logistic(−0.5), σ_Cauchy(−0.5)]
+let answer3: number | undefined; // λ
+
+// %%
+const exerciseScores = tf.tensor2d([[-1, -0.5, -4, 0.5, 1]]);
+const exerciseLoss = nl.rankingLossPerSample(nl.makeRelaxation('neuralsort', { tau: 1 }), tf.tensor2d([[0, 1, 2, 3, 4]]));
+const expected1 = tf.tidy(() => tf.sub(exerciseScores, nl.newtonTarget(exerciseScores, exerciseLoss, { variant: 'fisher', lambda: 0.1, curvature: 'per-sample' })).dataSync()[2]);
+nl.checkAnswer('1. NL-Fisher, x₂ component', answer1, expected1, { hint: 'g = nl.perSampleGradients(scores, loss); divide g[2] by 0.1 + ‖g‖².' });
+nl.checkAnswer('2. σ(−0.5), logistic and Cauchy', answer2, ['logistic', 'cauchy'].map((sigmoid) => comparatorWeights(sigmoid as nl.ComparatorSigmoid, [-0.5])[0]), { hint: 'u = −0.5, so v = 10u = −5.' });
+const cauchyRow = eigenRows.find((row) => row.n === 5 && String(row.relaxation).startsWith('Cauchy'))!;
+nl.checkAnswer('3. the smallest λ', answer3, Math.max(0, -(cauchyRow['smallest eigenvalue'] as number)), { hint: 'λ shifts every eigenvalue up by λ.' });

@@ -120,6 +120,8 @@ const configs = methods.flatMap((method) => seeds.map((seed) => nl.resolveConfig
 const runIds = new Set(configs.map((config) => nl.runId(nl.rankingExperiment, config)));
 /** 'baseline', 'hessian λ=0.1', … */
 const methodName = (row: Record<string, unknown>): string => (row.variant === 'baseline' ? 'baseline' : `${row.variant} λ=${row.lambda}`);
+
+// %%
 let trained = 0;
 let reused = 0;
 if (preset === 'paper') {
@@ -180,6 +182,8 @@ nl.table(
   })),
   `Four-digit MNIST ranking, n = 5, preset ${preset}`,
 );
+
+// %%
 const exactMean = (relaxation: string, name: string): number | undefined => {
   const row = summary.find((r) => r.relaxation === relaxation && methodName(r) === name);
   return row ? 100 * Number(row.test_exact_mean) : undefined;

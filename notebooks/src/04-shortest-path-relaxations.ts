@@ -34,30 +34,11 @@ const rng = new nl.Rng(2024);
 
 // %%
 const maps = nl.generateTerrainMaps(N, 7, { split: 'test' });
-/** Heatmap of values in [0, 1]: white = 0, dark blue = 1. */
-const probabilityMap = (values: ArrayLike<number>): nl.Figure => {
-  const figure = nl.heatmapFigure(rowsOf(values), { zmin: 0, zmax: 1, colorscale: 'Blues', zTitle: 'on the path' });
-  figure.data[0].reversescale = true;
-  return figure;
-};
-const rowsOf = (values: ArrayLike<number>, k = 0): number[][] =>
-  Array.from({ length: G }, (_, r) => Array.from({ length: G }, (_, c) => values[k * M + r * G + c]));
-/** Markers on the cells of a 0/1 path, in heatmap coordinates. */
-const pathTrace = (path: ArrayLike<number>, k = 0, name = 'true path'): nl.Trace => {
-  const x: number[] = [];
-  const y: number[] = [];
-  for (let j = 0; j < M; j++) if (path[k * M + j] > 0.5) { x.push(j % G); y.push(Math.floor(j / G)); }
-  return { type: 'scatter', mode: 'markers', name, x, y, showlegend: false, marker: { color: 'white', size: 7, line: { color: 'black', width: 1 } } };
-};
-const side = maps.imageSize;
-const image = Array.from({ length: side }, (_, r) => Array.from({ length: side }, (_, c) => {
-  const at = (r * side + c) * 3;
-  return [maps.maps[at], maps.maps[at + 1], maps.maps[at + 2]];
-}));
-const weightsMap = nl.heatmapFigure(rowsOf(maps.weights), { colorscale: 'YlOrBr', zTitle: 'cost' });
-weightsMap.data.push(pathTrace(maps.paths));
+const probabilityMap = (values: ArrayLike<number>): nl.Figure => nl.probabilityHeatmap(nl.gridRows(values, G), { zTitle: 'on the path' });
+const weightsMap = nl.heatmapFigure(nl.gridRows(maps.weights, G), { colorscale: 'YlOrBr', zTitle: 'cost' });
+weightsMap.data.push(nl.pathMarkers(maps.paths, G));
 nl.show(nl.panelsFigure([
-  { title: 'terrain map (96 × 96 px)', figure: { data: [{ type: 'image', z: image }], layout: { yaxis: { autorange: 'reversed' } } } },
+  { title: `terrain map (${maps.imageSize} × ${maps.imageSize} px)`, figure: nl.rgbImageFigure(maps.maps.subarray(0, maps.imageSize ** 2 * 3), maps.imageSize) },
   { title: `tile costs and the shortest path (cost ${maps.costs[0].toFixed(1)})`, figure: weightsMap },
 ], { height: 420 }));
 
@@ -110,7 +91,7 @@ const sampleCounts = [3, 10, 30];
 const smoothedPanels = sampleCounts.map((samples) => {
   const mean = tf.tidy(() => nl.smoothedShortestPath(theta.slice([0, 0, 0], [1, G, G]) as tf.Tensor3D, { sigma, samples, rng: rng.fork(`paths-${samples}`) }).dataSync());
   const figure = probabilityMap(mean);
-  figure.data.push(pathTrace(maps.paths));
+  figure.data.push(nl.pathMarkers(maps.paths, G));
   return { title: `mean of ${samples} perturbed paths`, figure };
 });
 nl.show(nl.panelsFigure(smoothedPanels, { height: 380, title: `smoothed path, σ = ${sigma}, under a noisy prediction of the costs (white: true path)` }));
@@ -144,12 +125,10 @@ const reference = tf.tidy(() => {
 });
 const gReference = reference.gradients.dataSync();
 const hReference = reference.hessianMean.dataSync();
-const norm = (a: ArrayLike<number>, from = 0, to = a.length): number => { let s = 0; for (let i = from; i < to; i++) s += a[i] ** 2; return Math.sqrt(s); };
-const cosine = (a: ArrayLike<number>, b: ArrayLike<number>, k: number): number => {
-  let dot = 0;
-  for (let j = k * M; j < (k + 1) * M; j++) dot += a[j] * b[j];
-  return dot / (norm(a, k * M, (k + 1) * M) * norm(b, k * M, (k + 1) * M) + 1e-30);
-};
+/** cos of the rows of map k of two [N, M] arrays. */
+const cosineOfMap = (a: Float32Array, b: Float32Array, k: number): number => nl.cosine(a.subarray(k * M, (k + 1) * M), b.subarray(k * M, (k + 1) * M));
+
+// %%
 const lambda = 10;
 const direction = (estimate: nl.CurvatureEstimate, variant: nl.NewtonVariant): Float32Array =>
   tf.tidy(() => tf.sub(y, nl.newtonTarget(y, nl.givenCurvature(estimate), { variant, lambda })).dataSync() as Float32Array);
@@ -158,24 +137,25 @@ const spread: { samples: number; gradientError: number; hessianError: number; co
 const bar = nl.progress('estimates');
 for (const [index, samples] of sampleCounts.entries()) {
   const row = { samples, gradientError: 0, hessianError: 0, cosGradient: 0, cosFisher: 0, cosHessian: 0 };
-  for (let r = 0; r < repeats; r++) {
+  for (let r = 0; r < repeats; r++) tf.tidy(() => {
     const estimate = nl.smoothedLossCurvature(y, truePaths, { ...lossOptions, samples, rng: rng.fork(`spread-${samples}-${r}`) });
     const g = estimate.gradients.dataSync();
     const h = estimate.hessianMean!.dataSync();
-    row.gradientError += norm(g.map((v, i) => v - gReference[i])) / norm(gReference) / repeats;
-    row.hessianError += norm(h.map((v, i) => v - hReference[i])) / norm(hReference) / repeats;
+    row.gradientError += nl.norm(g.map((v, i) => v - gReference[i])) / nl.norm(gReference) / repeats;
+    row.hessianError += nl.norm(h.map((v, i) => v - hReference[i])) / nl.norm(hReference) / repeats;
     const fisher = direction(estimate, 'fisher');
     const hessian = direction(estimate, 'hessian');
     for (let k = 0; k < N; k++) {
-      row.cosGradient += cosine(g, gReference, k) / (repeats * N);
-      row.cosFisher += cosine(fisher, referenceDirection.fisher, k) / (repeats * N);
-      row.cosHessian += cosine(hessian, referenceDirection.hessian, k) / (repeats * N);
+      row.cosGradient += cosineOfMap(g as Float32Array, gReference as Float32Array, k) / (repeats * N);
+      row.cosFisher += cosineOfMap(fisher, referenceDirection.fisher, k) / (repeats * N);
+      row.cosHessian += cosineOfMap(hessian, referenceDirection.hessian, k) / (repeats * N);
     }
-    tf.dispose([estimate.losses, estimate.gradients, estimate.hessianMean!]);
-  }
+  });
   spread.push(row);
   await bar.update((index + 1) / sampleCounts.length, `S = ${samples}`);
 }
+
+// %%
 nl.show(nl.lineFigure([
   { name: 'gradient (per map)', x: sampleCounts, y: spread.map((s) => s.gradientError), mode: 'lines+markers' },
   { name: 'Hessian (batch mean)', x: sampleCounts, y: spread.map((s) => s.hessianError), mode: 'lines+markers' },
@@ -212,24 +192,26 @@ nl.table(spread.map((s) => ({
 const relaxedLoss: nl.PerSampleLoss = (outputs) =>
   nl.pathL1Loss(nl.relaxedBellmanFord(tf.reshape(outputs, [N, G, G]) as tf.Tensor3D, { beta: 10, nIter: 25 }), truePaths);
 const relaxedGradient = tf.tidy(() => tf.grad((outputs: tf.Tensor) => tf.sum(relaxedLoss(outputs as tf.Tensor2D)))(y).dataSync());
-const relaxedNewton = nl.newtonStep(y, relaxedLoss, { variant: 'fisher', lambda: 1 });
-const relaxedNewtonDirection = tf.tidy(() => tf.sub(y, relaxedNewton.target).dataSync());
-tf.dispose([relaxedNewton.loss, relaxedNewton.target]);
+const relaxedNewtonDirection = tf.tidy(() => tf.sub(y, nl.newtonTarget(y, relaxedLoss, { variant: 'fisher', lambda: 1 })).dataSync());
 
+
+// %%
 const poSamples = smoke ? 10 : 30;
-const fenchelYoung = nl.perturbedFenchelYoungCurvature(y, truePaths, { sigma: sigma, samples: poSamples, rng: rng.fork('po'), baseline: true });
-const poGradient = fenchelYoung.gradients.dataSync();
-const poNewton = tf.tidy(() => tf.sub(y, nl.newtonTarget(y, nl.givenCurvature(fenchelYoung), { variant: 'hessian', lambda: 1 })).dataSync());
-tf.dispose([fenchelYoung.losses, fenchelYoung.gradients, fenchelYoung.hessianMean!]);
+const { poGradient, poNewton } = tf.tidy(() => {
+  const fenchelYoung = nl.perturbedFenchelYoungCurvature(y, truePaths, { sigma: sigma, samples: poSamples, rng: rng.fork('po'), baseline: true });
+  return { poGradient: fenchelYoung.gradients.dataSync(), poNewton: tf.sub(y, nl.newtonTarget(y, nl.givenCurvature(fenchelYoung), { variant: 'hessian', lambda: 1 })).dataSync() };
+});
 
+
+// %%
 const scaled = (values: ArrayLike<number>): number[][] => {
   let peak = 1e-12;
   for (let j = 0; j < M; j++) peak = Math.max(peak, Math.abs(values[j]));
-  return rowsOf(Array.from({ length: M }, (_, j) => values[j] / peak));
+  return nl.gridRows(Array.from({ length: M }, (_, j) => values[j] / peak), G);
 };
 const gradientPanel = (title: string, values: ArrayLike<number>) => {
   const figure = nl.heatmapFigure(scaled(values), { colorscale: 'RdBu', zmin: -1, zmax: 1, zTitle: 'share of peak' });
-  figure.data.push(pathTrace(maps.paths));
+  figure.data.push(nl.pathMarkers(maps.paths, G));
   return { title, figure };
 };
 nl.show(nl.panelsFigure([
@@ -247,6 +229,3 @@ nl.show(nl.panelsFigure([
 // corrections to neighbouring cells: the Fisher variant damps the directions that vary most
 // across the batch; the Hessian variant of the perturbed optimizer divides by how strongly the
 // solver's use of the cells reacts to their costs.
-
-// %%
-tf.dispose([trueCosts, truePaths, theta, y, reference.gradients, reference.hessianMean]);

@@ -42,35 +42,16 @@ const baseConfig = nl.resolveConfig(nl.shortestPathExperiment, { preset: preset 
 const data = nl.loadShortestPathData(baseConfig.dataDir, { train: baseConfig.trainMaps, val: baseConfig.valMaps, test: baseConfig.testMaps });
 const val = data.splits.val;
 const shown = [0, 1, 2];
-const rowsOf = (values: ArrayLike<number>, k: number): number[][] =>
-  Array.from({ length: G }, (_, r) => Array.from({ length: G }, (_, c) => values[k * M + r * G + c]));
-/** Markers on the cells of a 0/1 path, in heatmap coordinates. */
-const pathTrace = (values: ArrayLike<number>, k: number, color: string, size: number): nl.Trace => {
-  const x: number[] = [];
-  const y: number[] = [];
-  for (let j = 0; j < M; j++) if (values[k * M + j] > 0.5) { x.push(j % G); y.push(Math.floor(j / G)); }
-  return { type: 'scatter', mode: 'markers', x: x, y: y, showlegend: false, marker: { color: color, size: size, line: { color: 'black', width: 1 } } };
-};
-const imageFigure = (k: number): nl.Figure => {
-  const side = val.imageSize;
-  const pixels = nl.terrainMapImage(val, k);
-  const z = Array.from({ length: side }, (_, r) => Array.from({ length: side }, (_, c) => [pixels[(r * side + c) * 3], pixels[(r * side + c) * 3 + 1], pixels[(r * side + c) * 3 + 2]]));
-  return { data: [{ type: 'image', z: z }], layout: { yaxis: { autorange: 'reversed' } } };
-};
 /** Costs of map k as a heatmap with its colour bar (range 0..10 for the hidden costs, automatic for predictions) and path markers. */
 const costFigure = (costs: ArrayLike<number>, k: number, paths: { values: ArrayLike<number>; color: string; size: number }[], range?: [number, number]): nl.Figure => {
-  const figure = nl.heatmapFigure(rowsOf(costs, k), { colorscale: 'YlOrBr', zmin: range ? range[0] : undefined, zmax: range ? range[1] : undefined, zTitle: 'cost' });
-  for (const p of paths) figure.data.push(pathTrace(p.values, k, p.color, p.size));
+  const figure = nl.heatmapFigure(nl.gridRows(costs, G, k), { colorscale: 'YlOrBr', zmin: range ? range[0] : undefined, zmax: range ? range[1] : undefined, zTitle: 'cost' });
+  for (const p of paths) figure.data.push(nl.pathMarkers(p.values, G, { k: k, color: p.color, size: p.size }));
   return figure;
 };
-const pathCost = (k: number): number => {
-  let cost = 0;
-  for (let j = 0; j < M; j++) cost += val.paths[k * M + j] * val.weights[k * M + j];
-  return cost;
-};
+const pathCost = (k: number): number => nl.dot(val.paths.subarray(k * M, (k + 1) * M), val.weights.subarray(k * M, (k + 1) * M));
 nl.show(nl.panelsFigure(
   shown.flatMap((k) => [
-    { title: `map ${k}`, figure: imageFigure(k) },
+    { title: `map ${k}`, figure: nl.rgbImageFigure(nl.terrainMapImage(val, k), val.imageSize) },
     { title: `hidden costs (dark = expensive), true path: cost ${pathCost(k).toFixed(1)}`, figure: costFigure(val.weights, k, [{ values: val.paths, color: 'white', size: 7 }], [0, 10]) },
   ]),
   { columns: 2, height: 1050, title: 'Validation maps with their hidden tile costs and true shortest paths' },
@@ -128,6 +109,8 @@ const watchConfig = nl.resolveConfig(nl.shortestPathExperiment, {
   variant: 'hessian',
   ...nl.SHORTEST_PATH_NEWTON_SETTINGS['perturbed-fy'].hessian,
 });
+
+// %%
 const trainer = new nl.ShortestPathTrainer(watchConfig, data);
 const watched = [0, 1];
 const snapshots: { epoch: number; prediction: nl.ShortestPathPrediction; optimal: number }[] = [];
@@ -142,6 +125,8 @@ for (let epoch = 1; epoch <= watchConfig.epochs; epoch++) {
   await watchBar.update(epoch / watchConfig.epochs, `epoch ${epoch}/${watchConfig.epochs}`);
 }
 trainer.dispose();
+
+// %%
 nl.show(nl.panelsFigure(
   watched.flatMap((k) =>
     snapshots.map((s) => ({
@@ -153,9 +138,10 @@ nl.show(nl.panelsFigure(
 ));
 
 // %% [markdown]
-// What to see: at epoch 0 the costs are noise and the path is a straight diagonal; as training
-// goes the trunk learns which textures are expensive (water and rock get dark), and the black
-// path settles onto the white one. The costs only need to be *relatively* right: the loss never
+// What to see (quick preset, 10 epochs; the smoke preset's 2 epochs barely move the costs): at
+// epoch 0 the costs are noise and the path is a straight diagonal; as training goes the trunk
+// learns which textures are expensive (water and rock get dark), and the black path settles onto
+// the white one (the panel titles give the validation share of optimal paths of this run). The costs only need to be *relatively* right: the loss never
 // sees them, only the path they produce.
 //
 // ## Baseline vs Newton losses over seeds
@@ -189,6 +175,8 @@ const configs = compared.flatMap((c) =>
     ),
   ),
 );
+
+// %%
 const runIds = new Set(configs.map((config) => nl.runId(nl.shortestPathExperiment, config)));
 if (preset === 'paper') {
   nl.markdown('Preset `paper`: nothing is trained here (50 epochs of the full trunk per run); the sections below load the runs made with the CLI, if any.');
@@ -261,16 +249,19 @@ const cell = (method: string, samples: CsvKey, variant: string, metric: string):
   const row = best.get(JSON.stringify([method, samples, variant]));
   if (!row) return '–';
   const std = Number(row[`${metric}_std`]);
-  const text = `${(100 * Number(row[`${metric}_mean`])).toFixed(1)}${Number.isNaN(std) ? '' : ` ± ${(100 * std).toFixed(1)}`}`;
+  const digits = nl.metricUnit(metric) === '%' ? 1 : 2; // accuracies in %, the cost ratio as a multiple
+  const text = `${nl.formatMetric(metric, Number(row[`${metric}_mean`]), digits)}${Number.isNaN(std) ? '' : ` ± ${nl.formatMetric(metric, std, digits)}`}`;
   return variant === 'baseline' ? text : `${text} (λ ${row.lambda}${row.indefinite === 'clip' ? ', clip' : ''})`;
 };
+
+// %%
 const methods = [...new Map(summary.map((row) => [JSON.stringify([row.method, row.samples]), [row.method, row.samples] as [string, CsvKey]])).values()].sort((a, b) =>
   nl.SHORTEST_PATH_METHODS.indexOf(a[0] as nl.ShortestPathMethod) - nl.SHORTEST_PATH_METHODS.indexOf(b[0] as nl.ShortestPathMethod) || Number(a[1]) - Number(b[1]),
 );
 for (const [metric, caption] of [
   ['test_match', 'perfect match (%)'],
   ['test_optimal', 'optimal path, perfect match up to ties (%)'],
-  ['test_cost_ratio', 'cost ratio (%, 100 = optimal)'],
+  ['test_cost_ratio', 'cost ratio (true cost of the predicted path / optimal cost, ×; 1 = optimal)'],
 ]) {
   nl.table(
     methods.map(([method, samples]) => ({
@@ -285,6 +276,8 @@ for (const [metric, caption] of [
     `Test ${caption}, preset ${preset}`,
   );
 }
+
+// %%
 const gain = (method: string, samples: CsvKey, variant: string): number | null => {
   const base = best.get(JSON.stringify([method, samples, 'baseline']));
   const other = best.get(JSON.stringify([method, samples, variant]));

@@ -30,7 +30,6 @@ import * as nl from './src/index';
 const nb = await nl.setupNotebook();
 const study = nl.DIGIT_RANKING_STUDIES[nb.preset === 'smoke' ? 'smoke' : 'quick'];
 const resultsRoot = nb.preset === 'smoke' ? fs.mkdtempSync(path.join(os.tmpdir(), 'newton-losses-06-')) : nl.DEFAULT_RESULTS_ROOT;
-if (nb.preset === 'smoke') nl.markdown('**Smoke preset**: a handful of 20-step runs. The numbers below show that the code runs, and mean nothing.');
 if (nb.preset === 'paper') nl.markdown('Preset `paper`: this benchmark has no paper-sized version; showing the `quick` study.');
 
 // %% [markdown]

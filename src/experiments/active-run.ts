@@ -38,7 +38,7 @@ export interface ActiveRun {
  * does not), e.g. `['--preset', 'quick', '--seed', '2', '--variant', 'hessian']`.
  */
 export function runArguments<C extends RunConfig>(experiment: Experiment<C>, config: C): string[] {
-  const preset: RunConfig = experiment.presets[String(config.preset)] ?? {};
+  const preset = (experiment.presets[String(config.preset)] ?? {}) as RunConfig;
   const overrides: RunConfig = { preset: config.preset, seed: config.seed };
   for (const spec of experiment.options) {
     const value = config[spec.name];

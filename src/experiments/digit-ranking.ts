@@ -20,7 +20,7 @@ import { checkConfig, checkNewtonLambda, type Experiment, type MetricRow } from 
 import { ModelTrainer } from './model-trainer';
 import { evaluateRanking, rankingObjective } from './ranking-objective';
 import { MAX_ARRAY_BYTES, RANKING_EVALUATION_SEED, relaxationParams } from './ranking';
-import { SET_RANKING_OPTIONS, type RankingVariant, type SetRankingConfig } from './ranking-presets';
+import { SET_RANKING_OPTIONS, withRankingLambda, type RankingVariant, type WithoutLambda, type SetRankingConfig } from './ranking-presets';
 
 export interface DigitRankingConfig extends SetRankingConfig {
   indefinite: string;
@@ -30,7 +30,6 @@ export interface DigitRankingConfig extends SetRankingConfig {
 const common = {
   relaxation: 'neuralsort',
   variant: 'baseline',
-  lambda: 0.1,
   indefinite: 'invert',
   n: 5,
   batchSize: 32,
@@ -42,7 +41,8 @@ const common = {
 } as const;
 
 /**
- * Presets (complete configs; any option can be overridden):
+ * Presets (complete configs but for λ, whose default depends on the variant: `RANKING_NEWTON_LAMBDA`;
+ * any option can be overridden):
  * - `quick`: 500 steps of 32 sets, Adam 10⁻³, evaluated every 25 steps on 500 validation and
  *   1 000 test sets: seconds per baseline run on one CPU core (wasm), minutes for the Hessian of
  *   a sorting network at n ≥ 10 (n Hessian-vector products per step). Long enough for the
@@ -51,7 +51,7 @@ const common = {
  * - `long`: 5 000 steps, for the learning curves past the quick budget.
  * - `smoke`: a few steps; what the tests run.
  */
-export const DIGIT_RANKING_PRESETS: Readonly<Record<'smoke' | 'quick' | 'long', DigitRankingConfig>> = {
+export const DIGIT_RANKING_PRESETS: Readonly<Record<'smoke' | 'quick' | 'long', WithoutLambda<DigitRankingConfig>>> = {
   smoke: { ...common, preset: 'smoke', steps: 20, evalEvery: 10, valSets: 50, testSets: 50 },
   quick: { ...common, preset: 'quick', steps: 500, evalEvery: 25, valSets: 500, testSets: 1000 },
   long: { ...common, preset: 'long', steps: 5000, evalEvery: 250, valSets: 500, testSets: 1000 },
@@ -136,10 +136,12 @@ export const digitRankingExperiment: Experiment<DigitRankingConfig> = {
 };
 
 /**
- * Checks a complete digit-ranking config. Options a run does not use are normalised (so they do
- * not split runs): λ → 0 for the baseline, indefinite → 'invert' unless hessian.
+ * Checks a digit-ranking config (complete but for λ, see `withRankingLambda`). Options a run does
+ * not use are normalised (so they do not split runs): λ → 0 for the baseline, indefinite →
+ * 'invert' unless hessian.
  */
-export function validateDigitRankingConfig(config: Record<string, unknown>): DigitRankingConfig {
+export function validateDigitRankingConfig(given: Record<string, unknown>): DigitRankingConfig {
+  const config = withRankingLambda(given);
   checkConfig(digitRankingExperiment, config);
   const { n, batchSize, valSets, testSets } = config as unknown as DigitRankingConfig;
   for (const [bytes, what] of [

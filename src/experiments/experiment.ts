@@ -26,6 +26,8 @@ export interface OptionSpec {
   atLeast?: number;
   /** A number option: finite and > 0. */
   positive?: boolean;
+  /** The default in words, for an option the presets leave out because its default depends on other options (e.g. λ on the variant). */
+  defaultText?: string;
 }
 
 /** When to train and evaluate: steps 1..`steps`, evaluation at step 0, every `evalEvery` steps and at the end. */
@@ -65,8 +67,8 @@ export interface Experiment<C extends RunConfig = RunConfig> {
   description: string;
   /** Every config key, documented (the CLI rejects anything else). */
   options: readonly OptionSpec[];
-  /** Complete configs by preset name (e.g. smoke, quick, paper). */
-  presets: Readonly<Record<string, C>>;
+  /** Configs by preset name (e.g. smoke, quick, paper): complete but for options with a `defaultText`, which `validate` fills in. */
+  presets: Readonly<Record<string, Partial<C>>>;
   defaultPreset: string;
   /** Checks a complete config (types, ranges, combinations); throws naming the option and what it expects. */
   validate(config: RunConfig): C;
@@ -102,7 +104,7 @@ export function resolveConfig<C extends RunConfig>(experiment: Experiment<C>, ov
     throw new Error(`${experiment.name}: preset must be one of ${Object.keys(experiment.presets).join(', ')}, got '${String(preset)}'`);
   }
   const specs = new Map(experiment.options.map((spec) => [spec.name, spec]));
-  const merged: RunConfig = { ...experiment.presets[preset] };
+  const merged = { ...experiment.presets[preset] } as RunConfig;
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
     const spec = specs.get(key);

@@ -9,6 +9,7 @@ import type { ConfigValue, Experiment, RunConfig } from './experiment';
 import { Progress, type ProgressMode } from './progress';
 import { RunLockedError } from './run-lock';
 import { runExperiment, type RunOutcome } from './run-store';
+import { formatMetric, metricUnit } from './results';
 
 /**
  * Every combination of the listed values, the first key varying slowest:
@@ -131,7 +132,7 @@ export async function runGrid<C extends RunConfig>(experiment: Experiment<C>, co
 /** A finished run in one line: its report metrics in %, the best step and the wall time. */
 export function describeResult<C extends RunConfig>(experiment: Experiment<C>, outcome: RunOutcome<C>): string {
   const result = outcome.result ?? {};
-  // In %, as in the run table and `results`.
-  const metrics = experiment.reportMetrics.map((metric) => `${metric}=${(100 * Number(result[metric])).toFixed(2)}%`);
+  // In their units (accuracies in %, ratios as ×), as in the run table and `results`.
+  const metrics = experiment.reportMetrics.map((metric) => `${metric}=${formatMetric(metric, Number(result[metric]))}${metricUnit(metric)}`);
   return `${metrics.join(' ')} (best step ${result.best_step}, ${Number(result.wall_s).toFixed(0)} s)`;
 }

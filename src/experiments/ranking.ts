@@ -38,7 +38,7 @@ import { DataParallelGradients } from './data-parallel';
 import { checkConfig, checkNewtonLambda, optionError, type Experiment, type MetricRow, type TrainerOptions } from './experiment';
 import { ModelTrainer } from './model-trainer';
 import { EVALUATION_BATCH, evaluateRanking, rankingObjective } from './ranking-objective';
-import { RANKING_PRESETS, SET_RANKING_OPTIONS, type RankingConfig, type RankingVariant, type SetRankingConfig } from './ranking-presets';
+import { RANKING_PRESETS, SET_RANKING_OPTIONS, withRankingLambda, type RankingConfig, type RankingVariant, type SetRankingConfig } from './ranking-presets';
 
 /** Seed of the validation and test sets: every run is evaluated on the same sets. */
 export const RANKING_EVALUATION_SEED = 0;
@@ -151,8 +151,9 @@ export const rankingExperiment: Experiment<RankingConfig> = {
   createTrainer: (config, options) => RankingTrainer.create(config, options),
 };
 
-/** Checks a complete ranking config; the baseline's lambda is normalised to 0 (it has none). */
-export function validateRankingConfig(config: Record<string, unknown>): RankingConfig {
+/** Checks a ranking config (complete but for λ: see `withRankingLambda`); the baseline's lambda is normalised to 0 (it has none). */
+export function validateRankingConfig(given: Record<string, unknown>): RankingConfig {
+  const config = withRankingLambda(given);
   checkConfig(rankingExperiment, config);
   if (![1, 2, 4, 7].includes(config.downscale as number)) throw optionError('ranking', 'downscale', 'one of 1, 2, 4, 7', config.downscale);
   checkRankingSizes(config as unknown as RankingConfig);

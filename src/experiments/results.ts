@@ -174,16 +174,31 @@ export function curvesOverRuns(rows: readonly CsvRow[], options: { x: string; y:
 }
 
 /**
- * Summary rows with each metric as one text column `mean ± std`, values multiplied by `scale`
- * (default 100: accuracies in %) with `digits` decimals (default 2); `n/a` where no run has a value.
+ * The unit a stored metric is shown in: a ratio (a name ending in `ratio`, e.g. the shortest
+ * path's `test_cost_ratio` = true cost of the predicted path / optimal cost, ≥ 1) as a multiple
+ * (`1.75×`), every other metric — a share in [0, 1] such as an accuracy — in percent (`6.25 %`).
+ */
+export function metricUnit(metric: string): '%' | '×' {
+  return /ratio$/.test(metric) ? '×' : '%';
+}
+
+/** A metric's value in its unit (`metricUnit`), without the sign, `digits` decimals: 0.0625 → '6.25' (%), 1.75 → '1.75' (×). */
+export function formatMetric(metric: string, value: number, digits = 2): string {
+  return (metricUnit(metric) === '%' ? 100 * value : value).toFixed(digits);
+}
+
+/**
+ * Summary rows with each metric as one text column `mean ± std` in its unit (`metricUnit`: accuracies
+ * ×100 in %, ratios as they are), or multiplied by `scale` when given, with `digits` decimals
+ * (default 2); `n/a` where no run has a value.
  */
 export function formatSummary(summary: readonly SummaryRow[], metrics: readonly string[], options: { scale?: number; digits?: number } = {}): Record<string, CsvValue>[] {
-  const scale = options.scale ?? 100;
   const digits = options.digits ?? 2;
   return summary.map((row) => {
     const out: Record<string, CsvValue> = {};
     for (const [key, value] of Object.entries(row)) if (!/_(mean|std)$/.test(key)) out[key] = value;
     for (const metric of metrics) {
+      const scale = options.scale ?? (metricUnit(metric) === '%' ? 100 : 1);
       const value = Number(row[`${metric}_mean`]);
       const mean = Number.isNaN(value) ? 'n/a' : (value * scale).toFixed(digits);
       const std = Number(row[`${metric}_std`]);

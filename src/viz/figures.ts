@@ -248,10 +248,13 @@ export function bandFigure(series: BandSeries[], options: AxisOptions & { bounds
   return withTicks({ data, layout: baseLayout(options) });
 }
 
-/** Heatmap of a matrix given as rows (`z[row][column]`), first row drawn at the top; `zTitle` titles its colour bar. */
+/**
+ * Heatmap of a matrix given as rows (`z[row][column]`), first row drawn at the top; `zTitle` titles
+ * its colour bar; `reverseScale` flips the colour scale (e.g. 'Blues': dark for high values).
+ */
 export function heatmapFigure(
   z: ArrayLike<number>[],
-  options: AxisOptions & { colorscale?: string; zmin?: number; zmax?: number; showScale?: boolean; zTitle?: string } = {},
+  options: AxisOptions & { colorscale?: string; zmin?: number; zmax?: number; showScale?: boolean; zTitle?: string; reverseScale?: boolean } = {},
 ): Figure {
   const layout = baseLayout(options);
   return {
@@ -260,6 +263,7 @@ export function heatmapFigure(
         type: 'heatmap',
         z: z.map((row) => Array.from(row)),
         colorscale: options.colorscale ?? 'Viridis',
+        reversescale: options.reverseScale ?? false,
         zmin: options.zmin,
         zmax: options.zmax,
         showscale: options.showScale ?? true,

@@ -31,7 +31,8 @@ export interface NotebookContext {
 
 /**
  * Starts a notebook: backend (argument, else `NEWTON_LOSSES_BACKEND`, else auto), preset
- * (`NEWTON_LOSSES_PRESET`, default quick), plotly injected once per kernel. Prints one line saying both.
+ * (`NEWTON_LOSSES_PRESET`, default quick), plotly injected once per kernel. Prints one line saying
+ * both, and under the smoke preset a banner (`SMOKE_BANNER`) that its numbers mean nothing.
  */
 export async function setupNotebook(preferredBackend?: string): Promise<NotebookContext> {
   const backend = await initBackend(preferredBackend);
@@ -44,8 +45,19 @@ export async function setupNotebook(preferredBackend?: string): Promise<Notebook
     plotlyInjected = true;
   }
   console.log(`backend: ${describeBackend(backend)} | preset: ${preset}`);
+  if (preset === 'smoke') {
+    if (tslab) tslab.display.html(`<div style="${BANNER_STYLE}">${SMOKE_BANNER}</div>`);
+    else console.log(SMOKE_BANNER.replace(/<[^>]+>/g, ''));
+  }
   return { backend, preset };
 }
+
+/** What a notebook run with the `smoke` preset says at its top. */
+export const SMOKE_BANNER =
+  '<b>Smoke run: the numbers in this notebook mean nothing.</b> It ran with the <code>smoke</code> preset ' +
+  '(tiny sizes, seconds: what the tests run). Text that quotes results says which preset it holds for; ' +
+  'for real results run it with the <code>quick</code> preset (the default, <code>npm start</code>).';
+const BANNER_STYLE = 'border: 2px solid #d62728; background: #fff4f4; padding: 8px 12px; margin: 6px 0; font-size: 14px';
 
 /** The plotly config of every drawn figure: the mode bar only while the pointer is over the figure. */
 const PLOT_CONFIG = { responsive: true, displaylogo: false, displayModeBar: 'hover' };

@@ -16,6 +16,8 @@ for (const notebook of listNotebooks()) {
     };
     const errors = executed.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'error');
     assert.equal(errors.length, 0);
-    assert.ok(fs.existsSync(path.join(outDir, path.basename(notebook, '.ipynb') + '.html')));
+    const html = fs.readFileSync(path.join(outDir, path.basename(notebook, '.ipynb') + '.html'), 'utf8');
+    assert.ok(html.includes('Smoke run: the numbers in this notebook mean nothing.'), 'the smoke banner is shown');
+    assert.match(html, /<style>\.highlight pre[^<]*white-space: pre-wrap/, 'long lines wrap in the HTML report');
   });
 }
