@@ -1,4 +1,2 @@
 export { lineFigure, bandFigure, heatmapFigure, panelsFigure, contourFigure, surfaceFigure, barFigure, intervalFigure, colorFor, styleFor, variantOf, finishLayout, VARIANT_COLORS } from './figures';
 export type { Figure, Trace, Series, BandSeries, AxisOptions, Interval } from './figures';
-export { setupNotebook, show, table, markdown, progress, figureHtml, writeFigureHtml, FIGURES_DIR_ENV_VAR } from './notebook';
-export type { NotebookContext } from './notebook';
