@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ascendingRanks } from './ground-truth';
+import { absZeroSlopeAtTies } from './subgradients';
 import { assertBatchOfVectors, assertFloat, assertPositive } from './validate';
 import { withoutGradient } from './without-gradient';
 
@@ -27,6 +28,10 @@ export interface SoftSortOptions {
  * sorted values carry gradient (to the inputs they came from), like torch.sort; the hard order
  * that picks them does not. Columns sum to 1.
  *
+ * At tied scores (see `subgradients.ts`): |·| has derivative 0 at 0, as torch.abs, and tied inputs
+ * keep their index order in the hard sort, as torch.sort on CPU; the gradient then matches
+ * difftopk's SoftSort, including how it is split within a group of tied inputs.
+ *
  * @param scores [B, n] float32, n ≥ 2, finite.
  * @returns P [B, n, n], P[b][i][k] = weight of input i at ascending position k (sorted = x @ P).
  */
@@ -44,7 +49,7 @@ export function softSort(scores: tf.Tensor2D, options: SoftSortOptions = {}): tf
     const [batch, n] = scores.shape;
     const hardPermutation = withoutGradient(scores, (x) => tf.oneHot(ascendingRanks(x as tf.Tensor2D), n).toFloat());
     const sorted = tf.matMul(scores.reshape([batch, 1, n]), hardPermutation).reshape([batch, n, 1]); // sort(x)_k
-    const distance = tf.abs(tf.sub(sorted, scores.reshape([batch, 1, n]))); // [b][k][i]
+    const distance = absZeroSlopeAtTies(tf.sub(sorted, scores.reshape([batch, 1, n])), tf.transpose(hardPermutation, [0, 2, 1])); // [b][k][i]
     const powered = pow === 1 ? distance : tf.pow(distance, pow);
     return tf.transpose(tf.softmax(tf.div(powered, -tau)), [0, 2, 1]) as tf.Tensor3D;
   });
