@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { JUPYTER_DATA, KERNEL_NAME, ROOT, jupyterProcessEnv, writeJupyterEnv } from './jupyter-env';
+import { JUPYTER_DATA, KERNEL_NAME, ROOT, jupyterProcessEnv, registerKernel, writeJupyterEnv } from './jupyter-env';
 
 const DEBIAN_PACKAGES = ['jupyter-nbconvert', 'python3-nbclient', 'jupyter-client', 'python3-ipykernel'];
 const PIP_PACKAGES = ['nbconvert', 'nbclient', 'jupyter_client', 'ipykernel'];
@@ -45,17 +45,6 @@ function installJupyter(): string | null {
     if (run(python, ['-m', 'pip', 'install', '--user', '--quiet', ...PIP_PACKAGES])) return findJupyterPython();
   }
   return null;
-}
-
-function registerKernel(): void {
-  const dir = path.join(JUPYTER_DATA, 'kernels', KERNEL_NAME);
-  fs.mkdirSync(dir, { recursive: true });
-  const spec = {
-    argv: [process.execPath, path.join(ROOT, 'bin', 'tslab-kernel'), 'kernel', '--config-path', '{connection_file}'],
-    display_name: 'TypeScript (newton-losses)',
-    language: 'typescript',
-  };
-  fs.writeFileSync(path.join(dir, 'kernel.json'), JSON.stringify(spec, null, 2) + '\n');
 }
 
 /** Starts the kernel through jupyter_client, runs `1 + 1` and expects `2` back. */
@@ -95,7 +84,7 @@ function main(): void {
     process.exit(1);
   }
   console.log(`setup: ok. Jupyter via ${python}; kernel '${KERNEL_NAME}' registered in ${path.relative(ROOT, JUPYTER_DATA)} and answering.`);
-  console.log(`setup: open the notebooks with  JUPYTER_PATH=${JUPYTER_DATA} jupyter lab   (JupyterLab itself is optional).`);
+  console.log('setup: open the notebooks with  npm run notebook');
 }
 
 main();

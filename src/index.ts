@@ -1,5 +1,6 @@
 /**
- * newton-losses: the public API. Notebooks, the CLI and users import from here only.
+ * newton-losses: the public API (Node, no optional peer dependencies). Notebooks import
+ * `./notebook`, which adds the display helpers.
  */
 export * from './runtime/index';
 export * from './newton/index';

@@ -18,7 +18,6 @@ import {
   curvesOverRuns,
   formatSummary,
   formatTable,
-  toDataFrame,
   readRunStatus,
   NonFiniteError,
   writeCheckpoint,
@@ -29,6 +28,7 @@ import {
   Progress,
   formatDuration,
 } from '../src/index';
+import { toDataFrame } from '../src/notebook';
 import { fakeExperiment, trainersCreated } from './experiments-fake';
 
 before(async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkAnswer } from '../src/index';
+import { checkAnswer } from '../src/notebook';
 
 test('checkAnswer: right within tolerance, wrong naming the entry, unanswered is no error; a bad expected value throws', () => {
   const log = console.log;

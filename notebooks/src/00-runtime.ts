@@ -12,7 +12,7 @@
 
 // %%
 import * as tf from '@tensorflow/tfjs';
-import * as nl from './src/index';
+import * as nl from './src/notebook';
 const nb = await nl.setupNotebook();
 
 // %% [markdown]

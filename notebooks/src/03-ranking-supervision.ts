@@ -22,7 +22,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as nl from './src/index';
+import * as nl from './src/notebook';
 const nb = await nl.setupNotebook();
 const preset = nb.preset;
 

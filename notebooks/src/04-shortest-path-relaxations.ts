@@ -17,7 +17,7 @@
 
 // %%
 import * as tf from '@tensorflow/tfjs';
-import * as nl from './src/index';
+import * as nl from './src/notebook';
 const nb = await nl.setupNotebook();
 const smoke = nb.preset === 'smoke';
 const G = 12;

@@ -24,7 +24,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as nl from './src/index';
+import * as nl from './src/notebook';
 const nb = await nl.setupNotebook();
 const preset = nb.preset;
 const G = 12;

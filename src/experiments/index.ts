@@ -19,7 +19,7 @@ export { expandGrid, runGrid, describeResult } from './grid';
 export type { GridOptions, GridOutcome, GridFailure, GridHeld } from './grid';
 export { Progress, formatDuration } from './progress';
 export type { ProgressOptions, ProgressMode } from './progress';
-export { listRuns, loadResults, loadRunLogs, summarizeResults, curvesOverRuns, formatSummary, formatMetric, metricUnit, formatTable, toDataFrame } from './results';
+export { listRuns, loadResults, loadRunLogs, summarizeResults, curvesOverRuns, formatSummary, formatMetric, metricUnit, formatTable } from './results';
 export type { StoredRun, LoadOptions, SummaryRow, RunCurve } from './results';
 export { registerExperiment, getExperiment, listExperiments, isBuiltInExperiment } from './registry';
 export { rankingExperiment, RankingTrainer, validateRankingConfig, RANKING_EVALUATION_SEED } from './ranking';

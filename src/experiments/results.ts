@@ -1,11 +1,9 @@
 /**
  * Reading stored runs back: results of many runs as one table (config columns + result columns),
- * evaluation / training logs for curves, summaries with mean ± std over seeds per group, and a danfo
- * DataFrame (danfo is imported lazily: it is heavy).
+ * evaluation / training logs for curves, summaries with mean ± std over seeds per group.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DataFrame } from 'danfojs-node';
 import { readCsv, readJsonFile, type CsvRow, type CsvValue } from './csv';
 import type { RunConfig } from './experiment';
 import { DEFAULT_RESULTS_ROOT, readRunStatus, type RunStatus } from './run-store';
@@ -220,12 +218,6 @@ export function formatTable(rows: readonly Record<string, CsvValue>[], columns: 
   const format = (line: readonly string[]): string =>
     line.map((text, i) => (numeric[i] ? text.padStart(widths[i]) : text.padEnd(widths[i]))).join('  ').trimEnd();
   return [format(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(format)].join('\n');
-}
-
-/** Rows as a danfo DataFrame (danfojs-node is loaded on first use). */
-export async function toDataFrame(rows: readonly Record<string, CsvValue>[]): Promise<DataFrame> {
-  const danfo = await import('danfojs-node');
-  return new danfo.DataFrame(rows.map((row) => ({ ...row })));
 }
 
 function matches(config: RunConfig, where: LoadOptions['where']): boolean {

@@ -42,11 +42,15 @@ import { readCheckpoint, writeCheckpoint, type Checkpoint, type JsonValue } from
 import { csvLine, formatCsvCell, namedWrite, parseCsv, readCsv, readJsonFile, TEMPORARY_FILE, writeCsv, writeFileAtomic, type CsvRow } from './csv';
 import type { Experiment, MetricRow, RunConfig, Trainer } from './experiment';
 import { acquireRunLock, LOCK_FILE } from './run-lock';
+import { defaultDataRoot } from '../runtime/data-root';
 
-/** Default results folder: `data/results` in the project root (override with NEWTON_LOSSES_RESULTS). */
 /** Environment variable that moves the default results folder. */
 export const RESULTS_ENV_VAR = 'NEWTON_LOSSES_RESULTS';
-export const DEFAULT_RESULTS_ROOT = process.env[RESULTS_ENV_VAR] || path.resolve(__dirname, '../../data/results');
+/**
+ * Default results folder: `NEWTON_LOSSES_RESULTS`, else `results/` in the default data folder
+ * (`<checkout>/data/results`; `./data/results` for the installed package: see `defaultDataRoot`).
+ */
+export const DEFAULT_RESULTS_ROOT = process.env[RESULTS_ENV_VAR] || path.join(defaultDataRoot(), 'results');
 
 export type RunState = 'running' | 'interrupted' | 'failed' | 'finished';
 

@@ -8,3 +8,4 @@ export type { Preset } from './preset';
 export { installSecondOrderGradients, secondOrderGradientsInstalled, SECOND_ORDER_GRADIENTS } from './second-order-gradients';
 export { logSoftmax, logSigmoid } from './twice-differentiable';
 export { installWasmTrainingKernels, wasmTrainingKernelsInstalled, WASM_TRAINING_KERNELS } from './wasm-training-kernels';
+export { MissingPackageError } from './optional-package';

@@ -2,6 +2,3 @@ export { lineFigure, bandFigure, heatmapFigure, panelsFigure, contourFigure, sur
 export type { Figure, Trace, Series, BandSeries, AxisOptions, Interval } from './figures';
 export { sliderFigure } from './slider-figure';
 export { gridRows, pathMarkers, probabilityHeatmap, rgbImageFigure } from './grid-maps';
-export { checkAnswer } from './exercise';
-export { setupNotebook, SMOKE_BANNER, show, table, markdown, progress, figureHtml, writeFigureHtml, FIGURES_DIR_ENV_VAR } from './notebook';
-export type { NotebookContext } from './notebook';

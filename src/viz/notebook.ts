@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend, describeBackend, type BackendInfo } from '../runtime/backend';
 import { presetFromEnvironment, type Preset } from '../runtime/preset';
+import { resolveOptional } from '../runtime/optional-package';
 import { finishLayout, type Figure } from './figures';
 
 interface TslabDisplay {
@@ -39,7 +40,7 @@ export async function setupNotebook(preferredBackend?: string): Promise<Notebook
   const preset = presetFromEnvironment();
   const tslab = kernelDisplay();
   if (tslab && !plotlyInjected) {
-    const bundle = fs.readFileSync(require.resolve('plotly.js-dist-min'), 'utf8');
+    const bundle = plotlyBundle();
     // Shadow AMD/CommonJS globals so the UMD bundle defines window.Plotly even under RequireJS.
     tslab.display.html(`<script>(function(){var define, module, exports;\n${bundle}\n})();</script>`);
     plotlyInjected = true;
@@ -96,7 +97,7 @@ export function show(figure: Figure, options: { file?: string } = {}): void {
 
 /** A standalone HTML page drawing `figures` one below the other, plotly.js inlined (works offline). */
 export function figureHtml(figures: Figure[], title = 'figures'): string {
-  const bundle = fs.readFileSync(require.resolve('plotly.js-dist-min'), 'utf8');
+  const bundle = plotlyBundle();
   const divs = figures
     .map((figure, k) => `<div id="figure-${k}" style="width:100%;min-height:${Number(figure.layout.height ?? 420)}px"></div>\n` +
       `<script>(function(){var s=${escapeScript(plotSpec(figure))};Plotly.newPlot('figure-${k}',s.data,s.layout,s.config);})();</script>`)
@@ -118,6 +119,11 @@ export function figureHtml(figures: Figure[], title = 'figures'): string {
 export function writeFigureHtml(file: string, figures: Figure[], title = 'figures'): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   fs.writeFileSync(file, figureHtml(figures, title));
+}
+
+/** The plotly.js bundle (the optional peer dependency plotly.js-dist-min), as text to inline. */
+function plotlyBundle(): string {
+  return fs.readFileSync(resolveOptional('plotly.js-dist-min', 'drawing plotly figures'), 'utf8');
 }
 
 function plotSpec(figure: Figure): string {

@@ -24,7 +24,7 @@ const hungRun = runId(rankingExperiment, resolveConfig(rankingExperiment, { pres
  */
 function writeNotebook(name: string): string {
   const source = `// %%
-import * as nl from './src/index';
+import * as nl from './src/notebook';
 await nl.initBackend('wasm');
 const resultsRoot = ${JSON.stringify(resultsRoot)};
 const busy = (ms: number): void => { const end = Date.now() + ms; while (Date.now() < end) {} };
