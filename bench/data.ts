@@ -13,7 +13,7 @@ import {
   loadMnist,
   loadShortestPathDataset,
   makeEvaluationSets,
-} from '../src/index';
+} from '../src/data/index';
 
 function timeMs(run: () => void, repeats: number): number {
   run(); // warm-up (JIT, caches)

@@ -12,7 +12,8 @@
  *   npx tsx bench/ranking-step.ts [--experiment ranking|digit-ranking] [--preset quick|paper] [--n 5] [--steps 10]
  */
 import { parseArgs } from 'node:util';
-import { describeBackend, getExperiment, initBackend, resolveConfig, RANKING_VARIANTS } from '../src/index';
+import { describeBackend, initBackend } from '../src/index';
+import { getExperiment, resolveConfig, RANKING_VARIANTS } from '../src/experiments/index';
 
 const { values } = parseArgs({
   options: { experiment: { type: 'string', default: 'ranking' }, preset: { type: 'string', default: 'quick' }, n: { type: 'string', default: '5' }, steps: { type: 'string', default: '10' } },

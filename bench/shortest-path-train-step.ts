@@ -11,16 +11,15 @@
  */
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
+import { initBackend, describeBackend } from '../src/index';
 import {
-  initBackend,
-  describeBackend,
   resolveConfig,
   shortestPathExperiment,
   ShortestPathTrainer,
   SHORTEST_PATH_METHODS,
   isRelaxedMethod,
   type ShortestPathConfig,
-} from '../src/index';
+} from '../src/experiments/index';
 
 const flag = (name: string, fallback: string): string => {
   const at = process.argv.indexOf(`--${name}`);

@@ -20,19 +20,19 @@ async function main(): Promise<void> {
     },
   });
   const preset = values.preset!;
-  if (!(preset in nl.DIGIT_RANKING_STUDIES)) throw new Error(`--preset must be one of ${Object.keys(nl.DIGIT_RANKING_STUDIES).join(', ')}, got '${preset}'`);
-  const study = nl.DIGIT_RANKING_STUDIES[preset as keyof typeof nl.DIGIT_RANKING_STUDIES];
-  const resultsRoot = values['results-dir'] ?? nl.DEFAULT_RESULTS_ROOT;
-  const load = (): nl.CsvRow[] => nl.loadResults('digit-ranking', { resultsRoot, where: { preset } });
+  if (!(preset in nl.experiments.DIGIT_RANKING_STUDIES)) throw new Error(`--preset must be one of ${Object.keys(nl.experiments.DIGIT_RANKING_STUDIES).join(', ')}, got '${preset}'`);
+  const study = nl.experiments.DIGIT_RANKING_STUDIES[preset as keyof typeof nl.experiments.DIGIT_RANKING_STUDIES];
+  const resultsRoot = values['results-dir'] ?? nl.experiments.DEFAULT_RESULTS_ROOT;
+  const load = (): nl.experiments.CsvRow[] => nl.experiments.loadResults('digit-ranking', { resultsRoot, where: { preset } });
   if (!values['no-train']) {
-    const jobs = nl.freeCores(); // runs at once, one process each
-    await nl.runGridInProcesses(nl.digitRankingExperiment, nl.digitRankingSelectionConfigs(study), { jobs, resultsRoot, progress: 'lines' });
-    const selections = nl.digitRankingSelections(study, load());
-    await nl.runGridInProcesses(nl.digitRankingExperiment, nl.digitRankingFinalConfigs(study, selections), { jobs, resultsRoot, progress: 'lines' });
+    const jobs = nl.sweeps.freeCores(); // runs at once, one process each
+    await nl.sweeps.runGridInProcesses(nl.experiments.digitRankingExperiment, nl.experiments.digitRankingSelectionConfigs(study), { jobs, resultsRoot, progress: 'lines' });
+    const selections = nl.experiments.digitRankingSelections(study, load());
+    await nl.sweeps.runGridInProcesses(nl.experiments.digitRankingExperiment, nl.experiments.digitRankingFinalConfigs(study, selections), { jobs, resultsRoot, progress: 'lines' });
   }
   const results = load();
   const percent = (x: number): string => (100 * x).toFixed(1);
-  const rows = nl.digitRankingComparisons(study, results).map((c) => ({
+  const rows = nl.experiments.digitRankingComparisons(study, results).map((c) => ({
     relaxation: c.relaxation,
     n: c.n,
     variant: c.variant,
@@ -43,46 +43,46 @@ async function main(): Promise<void> {
     'better seeds': `${c.better}/${c.seeds}`,
     gain: c.low > 0 ? 'yes' : c.high < 0 ? 'worse' : '—',
   }));
-  const selections = nl.digitRankingSelections(study, results).map((sel) => ({
+  const selections = nl.experiments.digitRankingSelections(study, results).map((sel) => ({
     ...sel.group,
     'validation exact %': (100 * sel.value).toFixed(1),
     seeds: sel.runs,
     candidates: sel.compared,
   }));
   const baselines = nl
-    .summarizeResults(results.filter((row) => row.variant === 'baseline'), ['relaxation', 'n'], ['test_exact', 'wall_s'])
+    .experiments.summarizeResults(results.filter((row) => row.variant === 'baseline'), ['relaxation', 'n'], ['test_exact', 'wall_s'])
     .map((row) => ({ relaxation: row.relaxation, n: row.n, seeds: row.runs, 'test exact %': `${percent(Number(row.test_exact_mean))} ± ${percent(Number(row.test_exact_std))}`, 's / run': Math.round(Number(row.wall_s_mean)) }));
   const ablationRows = results.filter(
     (row) => ['neuralsort', 'softsort'].includes(String(row.relaxation)) && study.n.includes(Number(row.n)) && study.selectionSeeds.includes(Number(row.seed)) && row.indefinite === 'invert',
   );
-  const ablationSummary = nl.summarizeResults(ablationRows, ['relaxation', 'n', 'variant', 'lambda'], ['test_exact']);
+  const ablationSummary = nl.experiments.summarizeResults(ablationRows, ['relaxation', 'n', 'variant', 'lambda'], ['test_exact']);
   const lambdas = [...new Set(ablationSummary.filter((r) => r.variant !== 'baseline').map((r) => Number(r.lambda)))].sort((a, b) => a - b);
   const cells = [...new Set(ablationSummary.map((r) => `${r.relaxation} n=${r.n}`))];
   const ablation = cells.flatMap((cell) =>
     ['hessian', 'fisher'].map((variant) => {
       const at = (lambda: number | null) => ablationSummary.find((r) => `${r.relaxation} n=${r.n}` === cell && (lambda === null ? r.variant === 'baseline' : r.variant === variant && Number(r.lambda) === lambda));
-      const row: Record<string, nl.CsvValue> = { cell, variant, baseline: at(null) ? percent(Number(at(null)!.test_exact_mean)) : '' };
+      const row: Record<string, nl.experiments.CsvValue> = { cell, variant, baseline: at(null) ? percent(Number(at(null)!.test_exact_mean)) : '' };
       for (const lambda of lambdas) row[`λ ${lambda}`] = at(lambda) ? percent(Number(at(lambda)!.test_exact_mean)) : '';
       return row;
     }),
   );
   const seconds = results.map((row) => Number(row.wall_s)).filter(Number.isFinite);
   const timing = nl
-    .summarizeResults(results, ['relaxation', 'n', 'variant'], ['wall_s'])
+    .experiments.summarizeResults(results, ['relaxation', 'n', 'variant'], ['wall_s'])
     .map((row) => ({ relaxation: row.relaxation, n: row.n, variant: row.variant, runs: row.runs, 's / run': Math.round(Number(row.wall_s_mean)) }));
   console.log(`\n${results.length} finished runs, ${(seconds.reduce((a, b) => a + b, 0) / 3600).toFixed(2)} h of run time in all (wall time of each run, summed)`);
-  const print = values.markdown ? markdownTable : nl.formatTable;
+  const print = values.markdown ? markdownTable : nl.experiments.formatTable;
   console.log('\nλ ablation (test exact %, mean over the selection seeds)\n');
   console.log(print(ablation));
   console.log('\nTime per run\n');
   console.log(print(timing));
   for (const [title, table] of [['Chosen on validation', selections], ['Baselines', baselines], ['Newton losses against the baseline (test exact match, %)', rows]] as const) {
     console.log(`\n${title}\n`);
-    console.log(print(table as Record<string, nl.CsvValue>[]));
+    console.log(print(table as Record<string, nl.experiments.CsvValue>[]));
   }
 }
 
-function markdownTable(rows: readonly Record<string, nl.CsvValue>[]): string {
+function markdownTable(rows: readonly Record<string, nl.experiments.CsvValue>[]): string {
   if (rows.length === 0) return '(none)';
   const columns = Object.keys(rows[0]);
   return [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${columns.map((c) => String(row[c] ?? '')).join(' | ')} |`)].join('\n');

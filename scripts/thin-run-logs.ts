@@ -24,7 +24,7 @@ for (const [name, value] of [['--every', every], ['--keep-first', keepFirst]] as
   if (!(Number.isInteger(value) && value >= 1)) throw new Error(`${name} must be an integer >= 1, got '${String(value)}'`);
 }
 let thinned = 0;
-for (const run of nl.listRuns(experiment, { resultsRoot: values['results-dir'] })) {
+for (const run of nl.experiments.listRuns(experiment, { resultsRoot: values['results-dir'] })) {
   if (run.status?.state !== 'finished') continue;
   const file = path.join(run.dir, 'train.csv');
   const lines = fs.readFileSync(file, 'utf8').split('\n').filter((line) => line.length > 0);

@@ -18,7 +18,8 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { initBackend, describeBackend, BACKEND_CHOICES, PRESET_ENV_VAR } from './runtime/index';
+import { initBackend, describeBackend, BACKEND_CHOICES } from './runtime/backend';
+import { PRESET_ENV_VAR } from './runtime/preset';
 import { bandFigure } from './viz/figures';
 import { writeFigureHtml } from './viz/notebook';
 import {

@@ -1,6 +1,7 @@
 /**
- * newton-losses/notebook: the public API (everything `newton-losses` exports) plus the parts for
- * notebooks, which need optional peer dependencies: `setupNotebook`, `show`, `table`, `markdown`,
+ * newton-losses/notebook: the public API (everything `newton-losses` exports: the method at the top
+ * level, `data`, `models`, `experiments`, `sweeps`, `runtime`, `analysis`, `viz`, `explore` as
+ * namespaces) plus, at the top level, the parts for notebooks, which need optional peer dependencies: `setupNotebook`, `show`, `table`, `markdown`,
  * `progress`, `checkAnswer` (tslab display; plotly.js-dist-min inlined for figures), standalone figure pages
  * (`figureHtml`, `writeFigureHtml`: plotly.js-dist-min) and `toDataFrame` (danfojs-node).
  * One import at the top of a notebook: `import * as nl from 'newton-losses/notebook'`.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spectrum, spectralApply, dot, norm, cosine, linspace, meanAndSpread, windowedMeans } from '../src/index';
+import { spectrum, spectralApply, dot, norm, cosine, linspace, meanAndSpread, windowedMeans } from '../src/analysis/index';
 
 const close = (actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-12): void => {
   assert.equal(actual.length, expected.length);

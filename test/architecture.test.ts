@@ -3,10 +3,11 @@
 // the option tables the experiments validate from.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
   initBackend,
-  relativeError,
   makeRelaxation,
   rankingLossPerSample,
   neuralSort,
@@ -19,6 +20,10 @@ import {
   estimatedCurvature,
   SORTING_RELAXATIONS,
   RELAXATION_DEFAULTS,
+  type CurvatureRequest,
+} from '../src/index';
+import { relativeError } from '../src/analysis/index';
+import {
   SHORTEST_PATH_METHOD_TABLE,
   SHORTEST_PATH_METHODS,
   SHORTEST_PATH_PRESETS,
@@ -28,8 +33,7 @@ import {
   rankingExperiment,
   digitRankingExperiment,
   shortestPathExperiment,
-  type CurvatureRequest,
-} from '../src/index';
+} from '../src/experiments/index';
 
 before(async () => {
   await initBackend('cpu');
@@ -154,4 +158,68 @@ test('option tables: the range of each option comes from its declaration, for ev
       }
     }
   }
+});
+
+/** The names a module exports at run time (types leave no trace there). */
+function exportedNames(module: object): string[] {
+  return Object.keys(module)
+    .filter((name) => name !== 'default' && name !== '__esModule')
+    .sort();
+}
+
+const NAMESPACES = ['analysis', 'data', 'experiments', 'explore', 'models', 'runtime', 'sweeps', 'viz'];
+
+test('the public API: the top level is the method (backend, Newton losses, relaxations, perturbations, metrics) and one namespace per idea', async () => {
+  const nl = await import('../src/index');
+  // prettier-ignore
+  const expected = [
+    'BACKEND_CHOICES', 'BACKEND_ENV_VAR', 'COMPARATOR_SIGMOIDS', 'CURVATURE_MODES', 'INDEFINITE_POLICIES', 'NEWTON_VARIANTS',
+    'RELAXATION_DEFAULTS', 'RELAXATION_NAMES', 'Rng', 'SMOOTHING_DISTRIBUTIONS', 'SORTING_NETWORKS', 'SORTING_RELAXATIONS',
+    'UNREACHED', 'activeBackend', 'assertPerSampleLoss', 'autodiffCurvature', 'bitonicLayers', 'checkCurvatureRequest',
+    'costRatio', 'curvatureRequest', 'defaultNIter', 'describeBackend', 'dijkstra', 'dijkstraBatch', 'dijkstraGrid',
+    'drawSmoothingNoise', 'empiricalFisher', 'estimatedCurvature', 'givenCurvature', 'groundTruthPermutation',
+    'hammingDistance', 'initBackend', 'lossWithEstimatedGradient', 'makeRelaxation', 'meanHessian', 'minimumNIter',
+    'neuralSort', 'newtonLoss', 'newtonStep', 'newtonTarget', 'oddEvenLayers', 'pathL1Loss', 'pathL2SquaredLoss',
+    'perSampleGradients', 'perSampleHessians', 'perfectMatch', 'perturbedFenchelYoungCurvature', 'perturbedFenchelYoungLoss',
+    'rankingLoss', 'rankingLossPerSample', 'rankingMetrics', 'relaxedBellmanFord', 'smoothedLossCurvature',
+    'smoothedPathCurvature', 'smoothedShortestPath', 'smoothedShortestPathLoss', 'smoothingEstimate', 'softSort',
+    'sortingNetwork', 'symmetricEigen', 'trainingLoss', 'withFisherNewtonGradient',
+    ...NAMESPACES,
+  ].sort();
+  assert.deepEqual(exportedNames(nl), expected);
+  // No name is in two places: nothing of a namespace is also at the top or in another namespace.
+  const seen = new Map<string, string>(exportedNames(nl).map((name) => [name, 'the top level']));
+  for (const namespace of NAMESPACES) {
+    const names = exportedNames((nl as unknown as Record<string, object>)[namespace]);
+    assert.ok(names.length > 0, `nl.${namespace} is empty`);
+    for (const name of names) {
+      assert.ok(!seen.has(name), `${name} is in nl.${namespace} and in ${seen.get(name)}`);
+      seen.set(name, `nl.${namespace}`);
+    }
+  }
+  // Types leave no trace at run time: the barrel's own lines say where its top-level types come from.
+  const source = fs.readFileSync(path.join(__dirname, '..', 'src', 'index.ts'), 'utf8');
+  const sources = [...source.matchAll(/^export (?:type )?(?:\*|\{[^}]*\}) from '([^']+)';$/gm)].map((m) => m[1]);
+  assert.deepEqual(sources, [
+    './runtime/backend',
+    './runtime/backend',
+    './runtime/random',
+    './newton/index',
+    './relaxations/sorting/index',
+    './relaxations/shortest-path/index',
+    './perturbations/index',
+  ]);
+  const namespaces = [...source.matchAll(/^export \* as (\w+) from '\.\/(\w+)\/index';$/gm)].map(([, name, folder]) => {
+    assert.equal(name, folder, `namespace ${name} is not its folder`);
+    return name;
+  });
+  assert.deepEqual(namespaces.sort(), NAMESPACES);
+});
+
+test('the notebook entry: the public API plus the display helpers at its top level', async () => {
+  const nl = await import('../src/index');
+  const notebook = await import('../src/notebook');
+  const added = exportedNames(notebook).filter((name) => !(name in nl));
+  assert.deepEqual(added, ['FIGURES_DIR_ENV_VAR', 'SMOKE_BANNER', 'checkAnswer', 'figureHtml', 'markdown', 'progress', 'setupNotebook', 'show', 'table', 'toDataFrame', 'writeFigureHtml']);
+  for (const name of exportedNames(nl)) assert.equal((notebook as Record<string, unknown>)[name], (nl as Record<string, unknown>)[name], name);
 });

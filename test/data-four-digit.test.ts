@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Rng } from '../src/index';
 import {
   loadMnist,
   digitSplitRange,
@@ -8,8 +9,7 @@ import {
   assembleFourDigitBatch,
   sampleDigitIndices,
   downscaledDigits,
-  Rng,
-} from '../src/index';
+} from '../src/data/index';
 
 test('splits: train = MNIST train [0, 55000), validation = [55000, 60000), test = MNIST test', () => {
   assert.deepEqual(digitSplitRange('train'), { split: 'train', part: 'train', start: 0, count: 55000 });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { loadMnist, parseIdx, readIdxFile, defaultMnistDirectory } from '../src/index';
+import { loadMnist, parseIdx, readIdxFile, defaultMnistDirectory } from '../src/data/index';
 
 /** Bytes of an unsigned-byte IDX file with the given dimensions and data. */
 function idxBytes(dims: number[], data: Uint8Array): Uint8Array {

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeNpy, encodeNpy, npyHeader, readNpy, writeNpy, Rng, type NpyArray } from '../src/index';
+import { Rng } from '../src/index';
+import { decodeNpy, encodeNpy, npyHeader, readNpy, writeNpy, type NpyArray } from '../src/data/index';
 
 const samples: NpyArray[] = [
   { dtype: 'uint8', shape: [2, 3, 4], data: Uint8Array.from({ length: 24 }, (_, i) => (i * 37) % 256) },

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { defaultDataRoot, isInstalledPackage } from '../src/runtime/data-root';
-import { DEFAULT_RESULTS_ROOT, RESULTS_ENV_VAR } from '../src/index';
+import { DEFAULT_RESULTS_ROOT, RESULTS_ENV_VAR } from '../src/experiments/index';
 import { ROOT } from '../scripts/jupyter-env';
 
 test("runs and generated data go to the checkout's data/, and to the working directory's for an installed package", () => {

@@ -15,7 +15,7 @@ import {
   terrainMapImage,
   writeNpy,
   SHORTEST_PATH_SPLITS,
-} from '../src/index';
+} from '../src/data/index';
 
 const SIZES = { train: 60, val: 20, test: 20 };
 

@@ -9,9 +9,9 @@ import {
   digitRankingComparisons,
   digitRankingExperiment,
   runId,
-  intervalFigure,
   type CsvRow,
-} from '../src/index';
+} from '../src/experiments/index';
+import { intervalFigure } from '../src/viz/index';
 
 test('selectOnValidation: best mean per cell, a NaN mean never wins, missing columns are named', () => {
   const rows = [

@@ -4,20 +4,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { initBackend, rankingMetrics } from '../src/index';
+import { fourDigitTrainingBatch, fourDigitTrainingValues } from '../src/data/index';
 import {
-  initBackend,
   resolveConfig,
   digitRankingExperiment,
   DigitRankingTrainer,
   runExperiment,
   readCsv,
-  digitMlp,
-  valueDigits,
-  fourDigitTrainingBatch,
-  fourDigitTrainingValues,
-  rankingMetrics,
   RANKING_VARIANTS,
-} from '../src/index';
+} from '../src/experiments/index';
+import { digitMlp, valueDigits } from '../src/models/index';
 
 before(async () => {
   await initBackend('wasm');

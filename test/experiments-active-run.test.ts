@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { initBackend } from '../src/index';
 import {
   ACTIVE_RUN_ENV_VAR,
-  initBackend,
   rankingExperiment,
   readActiveRun,
   resolveConfig,
@@ -17,7 +17,7 @@ import {
   type ActiveRun,
   type Experiment,
   type RunConfig,
-} from '../src/index';
+} from '../src/experiments/index';
 import { ROOT } from '../scripts/jupyter-env';
 import { resumeAdvice, startCommand } from '../scripts/run-notebooks';
 import { fakeExperiment } from './experiments-fake';

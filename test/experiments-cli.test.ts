@@ -4,7 +4,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { initBackend, registerExperiment, listExperiments, loadResults, readRunStatus } from '../src/index';
+import { initBackend } from '../src/index';
+import { registerExperiment, listExperiments, loadResults, readRunStatus } from '../src/experiments/index';
 import { main } from '../src/cli';
 import { cli, fakeExperiment } from './experiments-fake';
 

@@ -3,8 +3,9 @@
  * regression y = x·w* (4 inputs) fitted by Adam on seeded minibatches; `nanAtStep` injects a NaN loss.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Adam, Rng } from '../src/index';
-import type { Experiment, Trainer, RunConfig } from '../src/index';
+import { Rng } from '../src/index';
+import { Adam } from '../src/experiments/index';
+import type { Experiment, Trainer, RunConfig } from '../src/experiments/index';
 import { main } from '../src/cli';
 
 /** Fake experiment: linear regression y = x·w* fitted by Adam on seeded minibatches. */

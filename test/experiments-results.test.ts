@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { initBackend, registerExperiment, resolveConfig, runGrid, loadResults, summarizeResults, formatSummary, formatMetric, metricUnit, curvesOverRuns } from '../src/index';
+import { initBackend } from '../src/index';
+import { registerExperiment, resolveConfig, runGrid, loadResults, summarizeResults, formatSummary, formatMetric, metricUnit, curvesOverRuns } from '../src/experiments/index';
 import { cli, fakeExperiment } from './experiments-fake';
 
 before(async () => {

@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, resolveConfig, runExperiment, runId, runGrid, readRunStatus, readCheckpoint, writeCheckpoint, readCsv } from '../src/index';
+import { initBackend } from '../src/index';
+import { resolveConfig, runExperiment, runId, runGrid, readRunStatus, readCheckpoint, writeCheckpoint, readCsv } from '../src/experiments/index';
 import { fakeExperiment } from './experiments-fake';
 
 before(async () => {

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/index';
 import {
-  initBackend,
   Adam,
   resolveConfig,
   runExperiment,
@@ -27,7 +27,7 @@ import {
   readCsv,
   Progress,
   formatDuration,
-} from '../src/index';
+} from '../src/experiments/index';
 import { toDataFrame } from '../src/notebook';
 import { fakeExperiment, trainersCreated } from './experiments-fake';
 

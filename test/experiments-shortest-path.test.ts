@@ -4,8 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { initBackend, dijkstraBatch, givenCurvature, newtonTarget, Rng } from '../src/index';
+import { relativeError } from '../src/analysis/index';
 import {
-  initBackend,
   resolveConfig,
   runId,
   getExperiment,
@@ -14,14 +15,9 @@ import {
   ShortestPathTrainer,
   SHORTEST_PATH_PRESETS,
   SHORTEST_PATH_METHODS,
-  dijkstraBatch,
-  givenCurvature,
-  newtonTarget,
-  relativeError,
   assembleBatch,
-  Rng,
   type ShortestPathConfig,
-} from '../src/index';
+} from '../src/experiments/index';
 import { main } from '../src/cli';
 
 before(async () => {

@@ -7,16 +7,11 @@ import {
   rankingLossPerSample,
   perSampleGradients,
   perSampleHessians,
-  probeScores,
-  gradientSweep,
-  descentPath,
-  twoScoreRankingLoss,
-  lossSurface,
-  LinearScorerRun,
-  relativeError,
   type PerSampleLoss,
   type Relaxation,
 } from '../src/index';
+import { relativeError } from '../src/analysis/index';
+import { probeScores, gradientSweep, descentPath, twoScoreRankingLoss, lossSurface, LinearScorerRun } from '../src/explore/index';
 import { SORTING_CASES, caseLabel, relaxationOf } from './sorting-helpers';
 
 before(async () => {

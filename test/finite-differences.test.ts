@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, finiteDifferenceGradient, finiteDifferenceHessian, autodiffHessian, relativeError } from '../src/index';
+import { initBackend } from '../src/index';
+import { finiteDifferenceGradient, finiteDifferenceHessian, autodiffHessian, relativeError } from '../src/analysis/index';
 
 test('finite differences recover the gradient and Hessian of a cubic polynomial', async () => {
   await initBackend('cpu');

@@ -1,7 +1,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, linearRankingCeiling, makeRelaxation, trainLinearRanking } from '../src/index';
+import { initBackend, makeRelaxation } from '../src/index';
+import { linearRankingCeiling, trainLinearRanking } from '../src/experiments/index';
 
 before(async () => {
   await initBackend('wasm');

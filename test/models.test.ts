@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, Rng, relativeError, fourDigitCnn, resnet18Trunk } from '../src/index';
+import { initBackend, Rng } from '../src/index';
+import { relativeError } from '../src/analysis/index';
+import { fourDigitCnn, resnet18Trunk } from '../src/models/index';
 
 const random = (seed: number, shape: number[], scale = 1): tf.Tensor =>
   tf.tensor(new Rng(seed).fillNormal(new Float32Array(shape.reduce((a, b) => a * b, 1))).map((v) => v * scale), shape);

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { choleskyFactor, choleskySolveRows, symmetricEigen } from '../src/newton/linear-algebra';
 import { solveShifted } from '../src/newton/shifted-solve';
-import { Rng, relativeError } from '../src/index';
+import { Rng } from '../src/index';
+import { relativeError } from '../src/analysis/index';
 
 /** Asserts relativeError(actual, expected) < tolerance, reporting the error. */
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what = ''): void {

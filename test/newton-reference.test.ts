@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, relativeError, newtonStep, newtonTarget, givenCurvature, type NewtonOptions } from '../src/index';
+import { initBackend, newtonStep, newtonTarget, givenCurvature, type NewtonOptions } from '../src/index';
+import { relativeError } from '../src/analysis/index';
 
 interface ReferenceCase {
   method: string;

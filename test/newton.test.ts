@@ -4,9 +4,6 @@ import * as tf from '@tensorflow/tfjs';
 import {
   initBackend,
   Rng,
-  relativeError,
-  finiteDifferenceHessian,
-  logSoftmax,
   perSampleGradients,
   perSampleHessians,
   meanHessian,
@@ -22,6 +19,8 @@ import {
   type NewtonOptions,
   type PerSampleLoss,
 } from '../src/index';
+import { relativeError, finiteDifferenceHessian } from '../src/analysis/index';
+import { logSoftmax } from '../src/runtime/index';
 
 before(async () => {
   await initBackend('wasm');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bootstrapMeanInterval, pairedComparisons } from '../src/index';
+import { bootstrapMeanInterval, pairedComparisons } from '../src/experiments/index';
 
 test('bootstrapMeanInterval: the mean inside a reproducible interval within the data range; constant data give a point', () => {
   const values = [0.02, 0.05, -0.01, 0.04, 0.03];

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RANKING_NEWTON_LAMBDA, RANKING_PRESETS, RankingTrainer, resolveConfig, rankingExperiment, digitRankingExperiment, runCommand, type Experiment, type RankingPreset } from '../src/index';
+import { RANKING_NEWTON_LAMBDA, RANKING_PRESETS, RankingTrainer, resolveConfig, rankingExperiment, digitRankingExperiment, runCommand, type Experiment, type RankingPreset } from '../src/experiments/index';
 import { main } from '../src/cli';
 
 test('ranking λ default: one per variant (Hessian 0.1, Fisher 0.01), for both ranking experiments and every preset', () => {

@@ -3,17 +3,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/index';
+import { autodiffHessian, finiteDifferenceHessian, relativeError } from '../src/analysis/index';
 import {
-  initBackend,
-  autodiffHessian,
-  finiteDifferenceHessian,
-  relativeError,
   installSecondOrderGradients,
   secondOrderGradientsInstalled,
   SECOND_ORDER_GRADIENTS,
   logSoftmax,
   logSigmoid,
-} from '../src/index';
+} from '../src/runtime/index';
 
 // f(x) = Σ w ⊙ g(A x): a generic Hessian Aᵀ diag(w ⊙ g''(Ax)) A with cross terms for every op g.
 // At X0, u = A x = [0.74, −0.725, 0.28, 0.395, 0.595, −0.175]: every kink used below (0, ±0.3,
@@ -148,7 +146,7 @@ test('guard: plain tfjs gets these Hessians wrong, the installed gradients get t
   // A fresh process, so that tfjs starts with its own gradients.
   const script = `
     const tf = require('@tensorflow/tfjs');
-    const fd = require('./src/runtime/finite-differences');
+    const fd = require('./src/analysis/finite-differences');
     const { installSecondOrderGradients } = require('./src/runtime/second-order-gradients');
     const cases = {
       exp: (x) => tf.sum(tf.exp(tf.mul(x, tf.tensor1d([1, -2])))),

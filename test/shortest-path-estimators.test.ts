@@ -4,7 +4,6 @@ import * as tf from '@tensorflow/tfjs';
 import {
   initBackend,
   Rng,
-  relativeError,
   dijkstraGrid,
   drawSmoothingNoise,
   smoothingEstimate,
@@ -16,6 +15,7 @@ import {
   perturbedFenchelYoungCurvature,
   hammingDistance,
 } from '../src/index';
+import { relativeError } from '../src/analysis/index';
 import type { SmoothingDistribution } from '../src/index';
 
 const H = 4;

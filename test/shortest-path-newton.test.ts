@@ -4,7 +4,6 @@ import * as tf from '@tensorflow/tfjs';
 import {
   initBackend,
   Rng,
-  relativeError,
   dijkstraGrid,
   drawSmoothingNoise,
   smoothedLossCurvature,
@@ -19,6 +18,7 @@ import {
   curvatureRequest,
   withFisherNewtonGradient,
 } from '../src/index';
+import { relativeError } from '../src/analysis/index';
 import type { CurvatureRequest, EstimatedCurvature, NewtonOptions } from '../src/index';
 
 /** A relaxation's estimator at costs Y [N, m] (what a `CurvatureProvider` returns). */

@@ -10,17 +10,12 @@ import {
   dijkstra,
   pathL1Loss,
   pathL2SquaredLoss,
-  finiteDifferenceGradient,
-  finiteDifferenceHessian,
-  autodiffHessian,
-  relativeError,
   perSampleHessians,
   defaultNIter,
   minimumNIter,
-  shortestPathLoss,
-  resolveConfig,
-  shortestPathExperiment,
 } from '../src/index';
+import { finiteDifferenceGradient, finiteDifferenceHessian, autodiffHessian, relativeError } from '../src/analysis/index';
+import { shortestPathLoss, resolveConfig, shortestPathExperiment } from '../src/experiments/index';
 import type { RelaxedBellmanFordOptions, TConorm, TracebackLoop } from '../src/index';
 
 interface RelaxedCase {

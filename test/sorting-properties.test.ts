@@ -4,10 +4,6 @@ import * as tf from '@tensorflow/tfjs';
 import {
   initBackend,
   Rng,
-  relativeError,
-  autodiffHessian,
-  finiteDifferenceGradient,
-  finiteDifferenceHessian,
   neuralSort,
   softSort,
   sortingNetwork,
@@ -22,6 +18,7 @@ import {
   type Relaxation,
   type ComparatorSigmoid,
 } from '../src/index';
+import { relativeError, autodiffHessian, finiteDifferenceGradient, finiteDifferenceHessian } from '../src/analysis/index';
 import { zeroOneCounterexample } from '../src/relaxations/sorting/networks';
 
 /** B rows of n distinct scores, at least `gap` apart, in a seeded random order. */

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
   initBackend,
-  relativeError,
   groundTruthPermutation,
   rankingLoss,
   rankingLossPerSample,
@@ -11,6 +10,7 @@ import {
   perSampleHessians,
   newtonTarget,
 } from '../src/index';
+import { relativeError } from '../src/analysis/index';
 import { SORTING_CASES, caseLabel, relaxationOf } from './sorting-helpers';
 
 // Ground truth: float64 from diffsort / difftopk + torch BCELoss (test/reference/sorting.json).

@@ -9,20 +9,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  digitRankingExperiment,
-  freeCores,
-  initBackend,
-  registerExperiment,
-  resolveConfig,
-  runExperiment,
-  runId,
-  runStates,
-  slurmScript,
-  slurmTasks,
-  submitSlurmGrid,
-  LOCK_FILE,
-} from '../src/index';
+import { initBackend } from '../src/index';
+import { digitRankingExperiment, registerExperiment, resolveConfig, runExperiment, runId, LOCK_FILE } from '../src/experiments/index';
+import { freeCores, runStates, slurmScript, slurmTasks, submitSlurmGrid } from '../src/sweeps/index';
 import { parseJobs, parseSlurmResources } from '../src/sweeps/run-options';
 import { cli, fakeExperiment, type FakeConfig } from './experiments-fake';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gridRows, lineFigure, panelsFigure, pathMarkers, probabilityHeatmap, rgbImageFigure, sliderFigure } from '../src/index';
+import { gridRows, lineFigure, panelsFigure, pathMarkers, probabilityHeatmap, rgbImageFigure, sliderFigure } from '../src/viz/index';
 
 const frame = (lambda: number) => ({
   label: String(lambda),

@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, relativeError, Rng, installWasmTrainingKernels, wasmTrainingKernelsInstalled, WASM_TRAINING_KERNELS, fourDigitCnn, resnet18Trunk, Adam } from '../src/index';
+import { initBackend, Rng } from '../src/index';
+import { relativeError } from '../src/analysis/index';
+import { Adam } from '../src/experiments/index';
+import { fourDigitCnn, resnet18Trunk } from '../src/models/index';
+import { installWasmTrainingKernels, wasmTrainingKernelsInstalled, WASM_TRAINING_KERNELS } from '../src/runtime/index';
 
 type Padding = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 interface ConvCase {

@@ -24,7 +24,7 @@ import {
   type FourDigitBatch,
 } from '../data/index';
 import { fourDigitCnn, type FourDigitCnn } from '../models/index';
-import { activeBackend } from '../runtime/index';
+import { activeBackend } from '../runtime/backend';
 import {
   makeRelaxation,
   rankingLossPerSample,

@@ -36,7 +36,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { activeBackend, describeBackend } from '../runtime/index';
+import { activeBackend, describeBackend } from '../runtime/backend';
 import { ActiveRunRecord, runCommand } from './active-run';
 import { readCheckpoint, writeCheckpoint, type Checkpoint, type JsonValue } from './checkpoint';
 import { csvLine, formatCsvCell, namedWrite, parseCsv, readCsv, readJsonFile, TEMPORARY_FILE, writeCsv, writeFileAtomic, type CsvRow } from './csv';

@@ -1,8 +1,9 @@
-export { initBackend, activeBackend, describeBackend, BACKEND_ENV_VAR, BACKEND_CHOICES } from './backend';
-export type { BackendInfo, BackendChoice } from './backend';
-export { Rng } from './random';
-export { finiteDifferenceGradient, finiteDifferenceHessian, autodiffHessian, relativeError } from './finite-differences';
-export type { ScalarFunction } from './finite-differences';
+/**
+ * How the library runs on tfjs (internals a user of the method rarely needs): experiment size
+ * presets, second-order-safe gradients and the twice-differentiable `logSoftmax` / `logSigmoid`,
+ * the wasm training kernels, and the error for a missing optional package. The backend choice
+ * (`initBackend`) is at the top level of the package.
+ */
 export { PRESETS, PRESET_ENV_VAR, parsePreset, presetFromEnvironment } from './preset';
 export type { Preset } from './preset';
 export { installSecondOrderGradients, secondOrderGradientsInstalled, SECOND_ORDER_GRADIENTS } from './second-order-gradients';

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/index';
 import {
-  initBackend,
   resolveConfig,
   rankingExperiment,
   shortestPathExperiment,
@@ -14,9 +14,8 @@ import {
   readCheckpoint,
   DataParallelGradients,
   shareBounds,
-  fourDigitCnn,
-  type FourDigitCnnOptions,
-} from '../../src/index';
+} from '../../src/experiments/index';
+import { fourDigitCnn, type FourDigitCnnOptions } from '../../src/models/index';
 
 before(async () => {
   await initBackend('wasm');

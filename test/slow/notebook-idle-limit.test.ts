@@ -7,7 +7,7 @@ import { percentToNotebook } from '../../scripts/build-notebook';
 import { spawnSync } from 'node:child_process';
 import { ROOT } from '../../scripts/jupyter-env';
 import { runNotebooks } from '../../scripts/run-notebooks';
-import { rankingExperiment, readRunStatus, resolveConfig, runId } from '../../src/index';
+import { rankingExperiment, readRunStatus, resolveConfig, runId } from '../../src/experiments/index';
 
 // The runner stops a cell only when it stays silent longer than the idle limit (here 3 s instead
 // of 900): a cell that trains longer than that while showing progress runs to the end; a cell that
@@ -28,10 +28,10 @@ import * as nl from './src/notebook';
 await nl.initBackend('wasm');
 const resultsRoot = ${JSON.stringify(resultsRoot)};
 const busy = (ms: number): void => { const end = Date.now() + ms; while (Date.now() < end) {} };
-const smoke = (seed: number) => nl.resolveConfig(nl.rankingExperiment, { preset: 'smoke', seed: seed });
+const smoke = (seed: number) => nl.experiments.resolveConfig(nl.experiments.rankingExperiment, { preset: 'smoke', seed: seed });
 // %%
 const bar = nl.progress('run 1');
-const first = await nl.runExperiment(nl.rankingExperiment, smoke(0), {
+const first = await nl.experiments.runExperiment(nl.experiments.rankingExperiment, smoke(0), {
   resultsRoot: resultsRoot,
   onStep: (step) => { busy(400); bar.update(step / 12, 'step ' + step); },
 });
@@ -45,7 +45,7 @@ for (let k = 1; k <= 8; k++) {
 }
 console.log('loop finished');
 // %%
-const second = await nl.runExperiment(nl.rankingExperiment, smoke(1), {
+const second = await nl.experiments.runExperiment(nl.experiments.rankingExperiment, smoke(1), {
   resultsRoot: resultsRoot,
   onStart: (info) => console.log('run 2 starts at step ' + info.startStep),
   onStep: (step) => { if (step === 8) busy(120_000); },

@@ -91,18 +91,33 @@ test('CommonJS require and ES module import give the same single instance, every
       "const cjs = require('newton-losses');",
       "const cjsNotebook = require('newton-losses/notebook');",
       "const names = (m) => Object.keys(m).filter((k) => k !== 'default' && k !== '__esModule').sort();",
+      "const namespaces = ['data', 'models', 'experiments', 'sweeps', 'runtime', 'analysis', 'viz', 'explore'];",
       'console.log(JSON.stringify({',
       '  cjs: names(cjs), esm: names(esm), cjsNotebook: names(cjsNotebook), esmNotebook: names(esmNotebook),',
-      '  same: esm.newtonLoss === cjs.newtonLoss && esmNotebook.newtonLoss === cjs.newtonLoss,',
+      '  esmNamespaces: Object.fromEntries(namespaces.map((n) => [n, names(esm[n] ?? {})])),',
+      '  cjsNamespaces: Object.fromEntries(namespaces.map((n) => [n, names(cjs[n] ?? {})])),',
+      '  same: esm.newtonLoss === cjs.newtonLoss && esmNotebook.newtonLoss === cjs.newtonLoss && esm.data.loadMnist === cjs.data.loadMnist && esmNotebook.experiments.runExperiment === cjs.experiments.runExperiment,',
       '}));',
     ].join('\n'),
   );
-  const seen = JSON.parse(node(['both.mjs'])) as { cjs: string[]; esm: string[]; cjsNotebook: string[]; esmNotebook: string[]; same: boolean };
-  assert.ok(seen.cjs.length > 100, `only ${seen.cjs.length} exports`);
-  for (const name of ['initBackend', 'newtonLoss', 'newtonTarget', 'newtonStep', 'trainingLoss', 'makeRelaxation', 'rankingLossPerSample', 'MissingPackageError']) {
+  const seen = JSON.parse(node(['both.mjs'])) as {
+    cjs: string[];
+    esm: string[];
+    cjsNotebook: string[];
+    esmNotebook: string[];
+    esmNamespaces: Record<string, string[]>;
+    cjsNamespaces: Record<string, string[]>;
+    same: boolean;
+  };
+  for (const name of ['initBackend', 'newtonLoss', 'newtonTarget', 'newtonStep', 'trainingLoss', 'makeRelaxation', 'rankingLossPerSample', 'data', 'experiments']) {
     assert.ok(seen.cjs.includes(name), `require('newton-losses') lacks ${name}`);
   }
   assert.deepEqual(seen.esm, seen.cjs, 'import and require export different names');
+  // The namespaces come through the ES module entry too, with every name.
+  for (const [namespace, name] of [['data', 'loadMnist'], ['experiments', 'runExperiment'], ['runtime', 'MissingPackageError'], ['viz', 'lineFigure']]) {
+    assert.ok(seen.esmNamespaces[namespace].includes(name), `import('newton-losses').${namespace} lacks ${name}`);
+  }
+  assert.deepEqual(seen.esmNamespaces, seen.cjsNamespaces, 'import and require export different namespaces');
   assert.deepEqual(seen.esmNotebook, seen.cjsNotebook);
   for (const name of ['setupNotebook', 'show', 'table', 'toDataFrame', 'figureHtml']) {
     assert.ok(seen.cjsNotebook.includes(name) && !seen.cjs.includes(name), `${name} belongs to newton-losses/notebook only`);
@@ -116,7 +131,7 @@ test('an optional peer that is missing is an error naming it and the command tha
     '-e',
     [
       "const nl = require('newton-losses/notebook');",
-      "try { nl.loadMnist('test'); } catch (e) { console.log(e.name + ': ' + e.message); }",
+      "try { nl.data.loadMnist('test'); } catch (e) { console.log(e.name + ': ' + e.message); }",
       "nl.toDataFrame([{ a: 1 }]).catch((e) => console.log(e.name + ': ' + e.message));",
     ].join('\n'),
   ]);
@@ -129,12 +144,13 @@ test('a TypeScript consumer type-checks against the declarations (node16 resolut
   const code = [
     "import * as tf from '@tensorflow/tfjs';",
     "import * as nl from 'newton-losses';",
-    "import { show, lineFigure, type NotebookContext } from 'newton-losses/notebook';",
+    "import { show, viz, type NotebookContext } from 'newton-losses/notebook';",
     'const scores: tf.Tensor2D = tf.tensor2d([[0.3, -1.2, 2.0]]);',
     "const lossPerSample = nl.rankingLossPerSample(nl.makeRelaxation('neuralsort', { tau: 1 }), tf.tensor2d([[2, 0, 1]]));",
     "const loss: tf.Scalar = nl.newtonLoss(scores, lossPerSample, { variant: 'hessian', lambda: 0.1 });",
     "const context: NotebookContext | undefined = undefined;",
-    "show(lineFigure([{ name: 'loss', x: [0], y: [loss.dataSync()[0]] }]));",
+    "const split: nl.data.DigitSplit = 'test';",
+    "show(viz.lineFigure([{ name: split, x: [0], y: [loss.dataSync()[0]] }]));",
     'export { context };',
   ].join('\n');
   fs.writeFileSync(path.join(consumer, 'consumer.mts'), code);
@@ -215,7 +231,7 @@ test('a notebook outside the repository, on a standard tslab kernel, imports the
     "const lossPerSample = nl.rankingLossPerSample(nl.makeRelaxation('neuralsort', { tau: 1 }), tf.tensor2d([[2, 0, 3, 1]]));",
     "const loss = nl.newtonLoss(scores, lossPerSample, { variant: 'fisher', lambda: 0.1 });",
     "console.log('newton loss ' + loss.dataSync()[0].toFixed(6));",
-    "nl.show(nl.lineFigure([{ name: 'scores', x: [0, 1, 2, 3], y: Array.from(scores.dataSync()) }], { title: 'scores' }));",
+    "nl.show(nl.viz.lineFigure([{ name: 'scores', x: [0, 1, 2, 3], y: Array.from(scores.dataSync()) }], { title: 'scores' }));",
   ].join('\n');
   fs.writeFileSync(notebook, JSON.stringify(percentToNotebook(source)));
   const outDir = path.join(work, 'executed');

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { initBackend, resolveConfig, rankingExperiment, runExperiment, runId, readRunStatus } from '../../src/index';
+import { initBackend } from '../../src/index';
+import { resolveConfig, rankingExperiment, runExperiment, runId, readRunStatus } from '../../src/experiments/index';
 
 before(async () => {
   await initBackend('wasm');

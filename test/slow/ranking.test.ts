@@ -4,17 +4,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/index';
+import { makeEvaluationSets } from '../../src/data/index';
 import {
-  initBackend,
   resolveConfig,
   rankingExperiment,
   RankingTrainer,
   runExperiment,
   readCsv,
   readCheckpoint,
-  makeEvaluationSets,
   RANKING_VARIANTS,
-} from '../../src/index';
+} from '../../src/experiments/index';
 
 before(async () => {
   await initBackend('wasm');

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/index';
 import {
-  initBackend,
   resolveConfig,
   runExperiment,
   readCsv,
@@ -16,7 +16,7 @@ import {
   SHORTEST_PATH_NEWTON_SETTINGS,
   isRelaxedMethod,
   type ShortestPathConfig,
-} from '../../src/index';
+} from '../../src/experiments/index';
 
 before(async () => {
   await initBackend('wasm');

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readCheckpoint, readRunStatus } from '../../src/index';
+import { readCheckpoint, readRunStatus } from '../../src/experiments/index';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'newton-losses.js');
 

@@ -1,7 +1,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { initBackend, getExperiment, listRuns, readCsv, DEFAULT_RESULTS_ROOT, type StoredRun } from '../../src/index';
+import { initBackend } from '../../src/index';
+import { getExperiment, listRuns, readCsv, DEFAULT_RESULTS_ROOT, type StoredRun } from '../../src/experiments/index';
 
 /**
  * The committed runs under data/results/ are this code's: for the first stored run of each variant

@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { digitRankingExperiment, readRunStatus, resolveConfig, runId, LOCK_FILE } from '../../src/index';
+import { digitRankingExperiment, readRunStatus, resolveConfig, runId, LOCK_FILE } from '../../src/experiments/index';
 import { storedMetrics } from '../sweeps-compare';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'newton-losses.js');

@@ -12,7 +12,9 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { digitRankingExperiment, expandGrid, initBackend, resolveConfig, runGrid, runId, runStates } from '../../src/index';
+import { initBackend } from '../../src/index';
+import { digitRankingExperiment, expandGrid, resolveConfig, runGrid, runId } from '../../src/experiments/index';
+import { runStates } from '../../src/sweeps/index';
 import { startSlurmCluster, slurmUnavailable, type SlurmCluster } from '../slurm-cluster';
 import { storedMetrics } from '../sweeps-compare';
 
