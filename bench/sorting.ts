@@ -12,7 +12,7 @@
  *   npx tsx bench/sorting.ts [--repeats N] [--backend cpu]
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, describeBackend, Rng, makeRelaxation, perSampleHessians, rankingLossPerSample, type RelaxationName, type RelaxationParams } from '../src/index';
+import { initBackend, describeBackend, Rng, makeRelaxation, perSampleHessians, rankingLossPerSample, type RelaxationName, type SortingRelaxationParams } from '../src/index';
 import { cpuMsPerRun } from './cpu-time';
 
 const argument = (name: string): string | undefined => {
@@ -23,7 +23,7 @@ const repeats = Number(argument('--repeats') ?? 7);
 const BATCH = 100;
 const TORCH = { forwardBackward: { 5: 1.8, 10: 7.1 }, hessian: { 5: 170, 10: 6100 } } as const;
 
-const METHODS: { label: string; name: RelaxationName; params?: RelaxationParams }[] = [
+const METHODS: { label: string; name: RelaxationName; params?: SortingRelaxationParams }[] = [
   { label: 'NeuralSort', name: 'neuralsort' },
   { label: 'SoftSort', name: 'softsort' },
   ...(['logistic', 'logistic_phi', 'cauchy', 'reciprocal', 'gaussian', 'optimal'] as const).map((name) => ({

@@ -130,7 +130,7 @@ test('sorting relaxations are table rows: defaults, ranges and unknown parameter
   for (const row of SORTING_RELAXATIONS) assert.ok(row.description.length > 0 && row.parameters.length > 0, row.name);
   assert.throws(() => makeRelaxation('neuralsort', { tau: 0 }), /makeRelaxation: params.tau must be a finite number > 0, got 0/);
   assert.throws(() => makeRelaxation('softsort', { pow: 0.5 }), /makeRelaxation: params.pow must be a finite number ≥ 1, got 0.5/);
-  assert.throws(() => makeRelaxation('logistic', { network: 'bubble' }), /makeRelaxation: params.network must be one of 'odd_even', 'bitonic', got 'bubble'/);
+  assert.throws(() => makeRelaxation('logistic', { network: 'bubble' as never }), /makeRelaxation: params.network must be one of 'odd_even', 'bitonic', got 'bubble'/);
 });
 
 test('shortest-path methods are table rows: the list, the kind and the options a method reads come from the table', () => {

@@ -239,15 +239,17 @@ describe('LinearScorerRun', () => {
 
   for (const newton of [undefined, { variant: 'hessian' as const, lambda: 0.1 }, { variant: 'fisher' as const, lambda: 0.01 }]) {
     test(`the training loss goes down and the test accuracy up (${newton ? newton.variant : 'baseline'}); no tensor leaks`, () => {
-      const run = new LinearScorerRun({ relaxation, newton, seed: 3, testSets: 200 });
       const before = tf.memory().numTensors;
+      const run = new LinearScorerRun({ relaxation, newton, seed: 3, testSets: 200 });
+      const afterStart = tf.memory().numTensors;
       const startAccuracy = run.evaluate().elementwise;
       const losses = Array.from({ length: 120 }, () => run.step());
-      assert.equal(tf.memory().numTensors, before);
+      assert.equal(tf.memory().numTensors, afterStart, 'steps keep no tensor');
       assert.equal(run.steps, 120);
       assert.ok(mean(losses.slice(-20)) < 0.8 * mean(losses.slice(0, 20)), `${mean(losses.slice(0, 20))} → ${mean(losses.slice(-20))}`);
       assert.ok(run.evaluate().elementwise > startAccuracy + 0.2);
       run.dispose();
+      assert.equal(tf.memory().numTensors, before, 'dispose frees every tensor the run made');
     });
   }
 

@@ -82,42 +82,23 @@ nl.markdown(`What to see (this run, ${nb.preset} preset): ${timings.map((t) => `
 // Take a curved valley, `f(a, b) = (1 − a)² + 5 (b − a²)²`. Gradient descent with a step size
 // small enough to be stable crawls along the valley floor; the regularised Newton step
 // `x ← x − (∇²f + λI)⁻¹ ∇f` uses the curvature and walks down it in a few steps. Newton losses make
-// exactly this move, but in the space of the network's outputs. The Hessian below comes from
-// `autodiffHessian` (double backward), which the project checks against finite differences.
+// exactly this move, but in the space of the network's outputs. `nl.descentPath` runs both rules from
+// the same start; its Newton step is the library's (`newtonTarget` on a batch of one), whose Hessian
+// comes from double backward, checked in the tests against finite differences.
 
 // %%
-const f = (x: tf.Tensor): tf.Scalar =>
-  tf.tidy(() => {
-    const [a, b] = tf.unstack(x);
-    return tf.add(tf.square(tf.sub(1, a)), tf.mul(5, tf.square(tf.sub(b, tf.square(a))))) as tf.Scalar;
-  });
-const gradient = tf.grad(f);
-
-function descend(step: (x: number[]) => number[], start: number[], steps: number): number[][] {
-  const path = [start];
-  for (let k = 0; k < steps; k++) path.push(step(path[path.length - 1]));
-  return path;
-}
-const gradientAt = (x: number[]): number[] => tf.tidy(() => Array.from(gradient(tf.tensor1d(x)).dataSync()));
-const gdStep = (x: number[]): number[] => {
-  const g = gradientAt(x);
-  return [x[0] - 0.04 * g[0], x[1] - 0.04 * g[1]];
-};
+/** f of each row (a, b) of Y [B, 2]: a per-sample loss, as the library's Newton step expects. */
+const f: nl.PerSampleLoss = (y) => tf.tidy(() => {
+  const [a, b] = tf.unstack(y, 1);
+  return tf.add(tf.square(tf.sub(1, a)), tf.mul(5, tf.square(tf.sub(b, tf.square(a)))));
+});
 const lambda = 0.5;
-const newtonStep = (x: number[]): number[] => {
-  const g = gradientAt(x);
-  const xt = tf.tensor1d(x);
-  const [h00, h01, h10, h11] = nl.autodiffHessian(f, xt);
-  xt.dispose();
-  const [m00, m01, m10, m11] = [h00 + lambda, h01, h10, h11 + lambda];
-  const det = m00 * m11 - m01 * m10;
-  return [x[0] - (m11 * g[0] - m01 * g[1]) / det, x[1] - (-m10 * g[0] + m00 * g[1]) / det];
-};
 const steps = nb.preset === 'smoke' ? 5 : 12;
 const start = [-1.2, 1.4];
-const gdPath = descend(gdStep, start, steps);
-const newtonPath = descend(newtonStep, start, steps);
+const gdPath = nl.descentPath(f, start, { kind: 'gradient', learningRate: 0.04 }, steps).points;
+const newtonPath = nl.descentPath(f, start, { kind: 'newton', variant: 'hessian', lambda: lambda }, steps).points;
 
+// %%
 const size = nb.preset === 'smoke' ? 25 : 80;
 const axisA = Array.from({ length: size }, (_, i) => -1.6 + (2.8 * i) / (size - 1));
 const axisB = Array.from({ length: size }, (_, i) => -0.6 + (2.4 * i) / (size - 1));
@@ -128,6 +109,8 @@ surface.data.push(
   { type: 'scatter', mode: 'lines+markers', name: `Newton, λ = ${lambda}, ${steps} steps`, x: newtonPath.map((p) => p[0]), y: newtonPath.map((p) => p[1]), line: { color: nl.VARIANT_COLORS.hessian, width: 2 }, marker: { color: nl.VARIANT_COLORS.hessian, size: 9, symbol: 'square', line: { color: 'white', width: 2 } } },
 );
 nl.show(surface);
+
+// %%
 const ends = [
   { method: 'gradient descent', at: gdPath[steps] },
   { method: `Newton (λ = ${lambda})`, at: newtonPath[steps] },

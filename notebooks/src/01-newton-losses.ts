@@ -240,12 +240,12 @@ nl.show(nl.sliderFigure(frames, { active: sliderLambdas.indexOf(0.1) }));
 // `w` from a small random start with the baseline loss, the Hessian Newton loss (λ = 0.1) and the
 // Fisher Newton loss (λ = 0.01; `F`'s eigenvalues are the smaller ones, as above) — the library's
 // defaults `nl.RANKING_NEWTON_LAMBDA`, also those of notebook 03 and the CLI — over 3 seeds (2 for
-// smoke); `nl.trainLinearRanking` trains one run, through `nl.trainingLoss`, which switches between
+// smoke); `nl.trainLinearScorer` trains one run, through `nl.trainingLoss`, which switches between
 // the losses and always reports the original loss value. Test accuracy is measured on 1000 fixed sets. The quick preset also trains
 // both variants at the other λ values of {0.01, 0.1, 1}, for the table only.
 
 // %%
-const training: nl.LinearRankingOptions = { steps: smoke ? 40 : 300, evalEvery: smoke ? 10 : 25 };
+const training = { steps: smoke ? 40 : 300, evalEvery: smoke ? 10 : 25 };
 const seeds = smoke ? [0, 1] : [0, 1, 2];
 const defaults = nl.RANKING_NEWTON_LAMBDA;
 const methods: { name: string; newton: nl.NewtonOptions | undefined; curve: boolean }[] = [
@@ -259,18 +259,18 @@ for (const variant of smoke ? [] : nl.NEWTON_VARIANTS) {
   }
 }
 const bar = nl.progress(`${methods.length * seeds.length} runs of ${training.steps} steps`);
-const runs: (nl.LinearRankingRun & { method: string })[] = [];
+const runs: (nl.LinearScorerResult & { method: string })[] = [];
 for (const seed of seeds) {
   for (const m of methods) {
     await bar.update(runs.length / (methods.length * seeds.length), `seed ${seed}: ${m.name}`);
-    runs.push({ method: m.name, ...nl.trainLinearRanking(neuralSort, m.newton, seed, training) });
+    runs.push({ method: m.name, ...nl.trainLinearScorer({ relaxation: neuralSort, newton: m.newton, seed, ...training }) });
   }
 }
 await bar.update(1, 'done');
 
 // %%
 const lossWindow = smoke ? 5 : 10;
-const bands = (pick: (r: nl.LinearRankingRun) => number[], x: number[]): nl.BandSeries[] =>
+const bands = (pick: (r: nl.LinearScorerResult) => number[], x: number[]): nl.BandSeries[] =>
   methods.filter((m) => m.curve).map((m) => ({ name: m.name, x: x, ...nl.meanAndSpread(runs.filter((r) => r.method === m.name).map(pick)) }));
 const lossSteps = nl.windowedMeans(runs[0].losses.map((_, step) => step + 1), lossWindow);
 nl.show(nl.panelsFigure([
@@ -279,13 +279,13 @@ nl.show(nl.panelsFigure([
 ], { height: 420, title: `linear scorer, NeuralSort, n = 5: mean ± std over ${seeds.length} seeds` }));
 
 // %%
-const ceiling = seeds.map((seed) => nl.linearRankingCeiling(seed, training));
+const ceiling = runs.filter((r) => r.method === 'baseline').map((r) => r.ceiling);
 const meanStd = (values: number[], digits: number): string => {
   const { mean, spread } = nl.meanAndSpread(values.map((v) => [v]));
   return `${mean[0].toFixed(digits)} ± ${spread[0].toFixed(digits)}`;
 };
-const lastSteps = Math.min(50, training.steps!);
-const lastLoss = (r: nl.LinearRankingRun): number => r.losses.slice(-lastSteps).reduce((a, b) => a + b, 0) / lastSteps;
+const lastSteps = Math.min(50, training.steps);
+const lastLoss = (r: nl.LinearScorerResult): number => r.losses.slice(-lastSteps).reduce((a, b) => a + b, 0) / lastSteps;
 nl.table([
   ...methods.map((m) => {
     const mine = runs.filter((r) => r.method === m.name);

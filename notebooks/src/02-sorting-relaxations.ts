@@ -95,8 +95,6 @@ nl.table(matrices.map((m) => ({ relaxation: m.label, 'max |row sum − 1|': devi
 // %%
 const sweep = nl.linspace(-4, 4, smoke ? 41 : 161);
 const baseScores = [-1, -0.5, 0, 0.5, 1];
-const sweepScores = tf.tensor2d(sweep.map((v) => baseScores.map((b, i) => (i === 2 ? v : b))));
-const sweepTargets = tf.tensor2d(sweep.map(() => [0, 1, 2, 3, 4]));
 const lambda = 0.1;
 const sweepMethods: { label: string; relax: nl.Relaxation }[] = [
   { label: 'NeuralSort, τ = 1', relax: nl.makeRelaxation('neuralsort', { tau: 1 }) },
@@ -104,29 +102,7 @@ const sweepMethods: { label: string; relax: nl.Relaxation }[] = [
   { label: 'logistic DSN, s = 10', relax: nl.makeRelaxation('logistic', { steepness: 10 }) },
   { label: 'Cauchy DSN, s = 10', relax: nl.makeRelaxation('cauchy', { steepness: 10 }) },
 ];
-const column = (values: tf.Tensor2D, j: number): number[] => (values.arraySync() as number[][]).map((row) => row[j]);
-const sweepResults = sweepMethods.map((m) => {
-  const loss = nl.rankingLossPerSample(m.relax, sweepTargets);
-  const newtonDirection = (options: nl.NewtonOptions): number[] => {
-    const target = nl.newtonTarget(sweepScores, loss, options);
-    const direction = tf.sub(sweepScores, target) as tf.Tensor2D;
-    const values = column(direction, 2);
-    tf.dispose([target, direction]);
-    return values;
-  };
-  const losses = tf.tidy(() => Array.from(loss(sweepScores).dataSync()));
-  const gradients = nl.perSampleGradients(sweepScores, loss);
-  const result = {
-    label: m.label,
-    loss: losses,
-    gradient: column(gradients, 2),
-    hessian: newtonDirection({ variant: 'hessian', lambda: lambda, curvature: 'per-sample' }),
-    hessianClipped: newtonDirection({ variant: 'hessian', lambda: lambda, curvature: 'per-sample', indefinite: 'clip' }),
-    fisher: newtonDirection({ variant: 'fisher', lambda: lambda, curvature: 'per-sample' }),
-  };
-  gradients.dispose();
-  return result;
-});
+const sweepResults = sweepMethods.map((m) => ({ label: m.label, ...nl.gradientSweep(m.relax, { scores: baseScores, index: 2, values: sweep, lambda: lambda }) }));
 const peak = (values: number[]): number => Math.max(1e-30, ...values.map(Math.abs));
 const typical = (values: number[]): number => Math.max(1e-30, values.map(Math.abs).sort((a, b) => a - b)[Math.floor(0.9 * (values.length - 1))]);
 const normalised = (values: number[]): number[] => values.map((v) => v / typical(values));
@@ -173,26 +149,19 @@ nl.table(sweepResults.map((r) => ({
 // %%
 const sliderLambdas = [1e-3, 1e-2, 0.1, 1, 10];
 const sliderMethods = [sweepMethods[0], sweepMethods[2]];
-const sliderScores = tf.tensor2d(sweep.map((v) => [-1, -0.5, v, 0.5, 1]));
-const sliderTargets = tf.tensor2d(sweep.map(() => [0, 1, 2, 3, 4]));
-/** x₂ components of the gradient, or of (M + λI)⁻¹ g with per-sample curvature, each in units of its 90th percentile. */
-const x2Component = (relax: nl.Relaxation, options?: nl.NewtonOptions): number[] => tf.tidy(() => {
-  const loss = nl.rankingLossPerSample(relax, sliderTargets);
-  const update = options ? tf.sub(sliderScores, nl.newtonTarget(sliderScores, loss, options)) : nl.perSampleGradients(sliderScores, loss);
-  const values = Array.from(update.dataSync().filter((_, k) => k % 5 === 2));
-  const typicalValue = Math.max(1e-30, values.map(Math.abs).sort((a, b) => a - b)[Math.floor(0.9 * (values.length - 1))]);
-  return values.map((v) => v / typicalValue);
-});
 const sweepFrames = sliderLambdas.map((l) => ({
   label: String(l),
-  figure: nl.panelsFigure(sliderMethods.map((m) => ({
-    title: m.label,
-    figure: nl.lineFigure([
-      { name: 'gradient ∂l/∂x₂', x: sweep, y: x2Component(m.relax) },
-      { name: 'NL-Fisher', x: sweep, y: x2Component(m.relax, { variant: 'fisher', lambda: l, curvature: 'per-sample' }) },
-      { name: 'NL-Hessian', x: sweep, y: x2Component(m.relax, { variant: 'hessian', lambda: l, curvature: 'per-sample' }) },
-    ], { xTitle: 'x₂', yTitle: 'x₂ component (typical = 1)', yRange: [-1.5, 1.5] }),
-  })), { height: 420, title: 'x₂ component of the update as λ changes' }),
+  figure: nl.panelsFigure(sliderMethods.map((m) => {
+    const r = nl.gradientSweep(m.relax, { scores: baseScores, index: 2, values: sweep, lambda: l });
+    return {
+      title: m.label,
+      figure: nl.lineFigure([
+        { name: 'gradient ∂l/∂x₂', x: sweep, y: normalised(r.gradient) },
+        { name: 'NL-Fisher', x: sweep, y: normalised(r.fisher) },
+        { name: 'NL-Hessian', x: sweep, y: normalised(r.hessian) },
+      ], { xTitle: 'x₂', yTitle: 'x₂ component (typical = 1)', yRange: [-1.5, 1.5] }),
+    };
+  }), { height: 420, title: 'x₂ component of the update as λ changes' }),
 }));
 nl.show(nl.sliderFigure(sweepFrames, { active: sliderLambdas.indexOf(0.1) }));
 
@@ -211,15 +180,6 @@ const landscapeMethods: { label: string; relax: nl.Relaxation }[] = [
   { label: 'NeuralSort τ = 1', relax: nl.makeRelaxation('neuralsort', { tau: 1 }) },
   { label: 'logistic DSN s = 5', relax: nl.makeRelaxation('logistic', { steepness: 5 }) },
 ];
-const gridPoints = tf.tensor2d(grid.flatMap((b) => grid.map((a) => [a, b]))); // row-major: x₁ = b (rows), x₀ = a (columns)
-const gridTargets = tf.tensor2d(grid.flatMap(() => grid.map(() => [0, 1, 2])));
-const oneTarget = tf.tensor2d([[0, 1, 2]]);
-/** Per-sample loss of the two free scores (x₀, x₁), the third fixed at 0, true order 0 < 1 < 2. */
-const twoScoreLoss = (relax: nl.Relaxation, targets: tf.Tensor2D): nl.PerSampleLoss => {
-  const loss = nl.rankingLossPerSample(relax, targets);
-  return (y) => tf.tidy(() => loss(tf.concat([y, tf.zeros([y.shape[0], 1])], 1) as tf.Tensor2D));
-};
-
 /** Values of f over the grid, one row per x₁. */
 const gridOf = (f: (a: number, b: number) => number): number[][] => grid.map((b) => grid.map((a) => f(a, b)));
 /** A contour panel over the grid, without its own colour bar (each panel has its own scale: read the shapes), with the step y₀ → z*. */
@@ -239,8 +199,8 @@ const lossAfter = (one: nl.PerSampleLoss, options: nl.NewtonOptions): string => 
 const landscapePanels: { title: string; figure: nl.Figure }[] = [];
 const landscapeRows: Record<string, unknown>[] = [];
 for (const m of landscapeMethods) {
-  const surface = tf.tidy(() => Array.from(twoScoreLoss(m.relax, gridTargets)(gridPoints).dataSync()));
-  const one = twoScoreLoss(m.relax, oneTarget);
+  const one = nl.twoScoreRankingLoss(m.relax);
+  const surface = nl.lossSurface(one, grid, grid);
   const { l0, g, h, z } = tf.tidy(() => {
     const y0 = tf.tensor2d([start]);
     const at = { l0: one(y0).dataSync()[0], g: Array.from(nl.perSampleGradients(y0, one).dataSync()), h: Array.from(nl.perSampleHessians(y0, one).dataSync()) };
@@ -250,7 +210,7 @@ for (const m of landscapeMethods) {
   const quadratic = (a: number, b: number): number =>
     l0 + g[0] * d0(a) + g[1] * d1(b) + 0.5 * ((h[0] + lambda) * d0(a) ** 2 + 2 * h[1] * d0(a) * d1(b) + (h[3] + lambda) * d1(b) ** 2);
   landscapePanels.push(
-    { title: `${m.label}: loss`, figure: marked(grid.map((_, row) => surface.slice(row * grid.length, (row + 1) * grid.length)), z) },
+    { title: `${m.label}: loss`, figure: marked(surface, z) },
     { title: 'quadratic model (H + λI)', figure: marked(gridOf(quadratic), z) },
     { title: 'Newton loss ½‖z* − y‖²', figure: marked(gridOf((a, b) => 0.5 * ((a - z[0]) ** 2 + (b - z[1]) ** 2)), z) },
   );

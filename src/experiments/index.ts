@@ -50,5 +50,3 @@ export {
 } from './digit-ranking-study';
 export type { DigitRankingStudy, DigitRankingComparison } from './digit-ranking-study';
 export { PAPER_RANKING_EXACT_MATCH, paperShortestPathNote } from './paper-results';
-export { trainLinearRanking, linearRankingCeiling } from './linear-ranking';
-export type { LinearRankingOptions, LinearRankingRun } from './linear-ranking';

@@ -32,7 +32,7 @@ import {
   SORTING_RELAXATIONS,
   type Relaxation,
   type RelaxationName,
-  type RelaxationParams,
+  type SortingRelaxationParams,
 } from '../relaxations/sorting/index';
 import { DataParallelGradients } from './data-parallel';
 import { checkConfig, checkNewtonLambda, optionError, type Experiment, type MetricRow, type TrainerOptions } from './experiment';
@@ -190,10 +190,10 @@ function checkRankingSizes(config: RankingConfig): void {
  * The relaxation parameters of a set-ranking config: those of the relaxation's row that the config
  * sets (τ for NeuralSort / SoftSort, the steepness for a sorting network); the others keep their defaults.
  */
-export function relaxationParams(config: SetRankingConfig): RelaxationParams {
+export function relaxationParams(config: SetRankingConfig): SortingRelaxationParams {
   const row = SORTING_RELAXATIONS.find((r) => r.name === config.relaxation);
   if (!row) throw new Error(`ranking: option 'relaxation' must be one of ${RELAXATION_NAMES.join(', ')}, got ${JSON.stringify(config.relaxation)}`);
-  return Object.fromEntries(row.parameters.filter((p) => p.name in config).map((p) => [p.name, config[p.name] as number | string]));
+  return Object.fromEntries(row.parameters.filter((p) => p.name in config).map((p) => [p.name, config[p.name]])) as SortingRelaxationParams;
 }
 
 /** Images [B, n, H, W] and targets [B, n] of a batch. */

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { perSampleGradients } from '../newton/curvature';
 import { newtonTarget } from '../newton/newton-step';
 import type { IndefinitePolicy, NewtonVariant, PerSampleLoss } from '../newton/types';
-import { assertFiniteArray, assertFunction, assertIntegerIn, assertPositiveNumber, quote } from './validate';
+import { assertFiniteArray, assertFunction, assertInteger, assertPositive, describeValue } from '../runtime/checks';
 
 /**
  * The update rule of a path:
@@ -39,7 +39,7 @@ export function descentPath(loss: PerSampleLoss, start: number[], method: Descen
   const where = 'descentPath';
   assertFunction(where, 'loss', loss);
   assertFiniteArray(where, 'start', start);
-  assertIntegerIn(where, 'steps', steps, 0);
+  assertInteger(where, 'steps', steps, 0);
   const update = updateRule(where, loss, method);
   const lossAt = (point: number[]): number => tf.tidy(() => loss(tf.tensor2d([point])).dataSync()[0]);
   const points = [[...start]];
@@ -58,7 +58,7 @@ export function descentPath(loss: PerSampleLoss, start: number[], method: Descen
 function updateRule(where: string, loss: PerSampleLoss, method: DescentMethod): (point: number[]) => number[] {
   switch (method?.kind) {
     case 'gradient': {
-      assertPositiveNumber(where, 'method.learningRate', method.learningRate);
+      assertPositive(where, 'method.learningRate', method.learningRate);
       return (point) => {
         const y = tf.tensor2d([point]);
         const gradients = perSampleGradients(y, loss);
@@ -79,6 +79,6 @@ function updateRule(where: string, loss: PerSampleLoss, method: DescentMethod): 
       };
     }
     default:
-      throw new Error(`${where}: method.kind must be 'gradient' or 'newton', got ${quote((method as { kind?: unknown } | undefined)?.kind)}`);
+      throw new Error(`${where}: method.kind must be 'gradient' or 'newton', got ${describeValue((method as { kind?: unknown } | undefined)?.kind)}`);
   }
 }

@@ -8,7 +8,7 @@ import { newtonTarget } from '../newton/newton-step';
 import type { NewtonOptions } from '../newton/types';
 import { rankingLossPerSample } from '../relaxations/sorting/relaxations';
 import type { Relaxation } from '../relaxations/sorting/relaxation';
-import { assertFiniteArray, assertFunction, assertIntegerIn, assertPositiveNumber } from './validate';
+import { assertFiniteArray, assertFunction, assertInteger, assertPositive } from '../runtime/checks';
 
 export interface GradientSweepOptions {
   /** The scores y [n] the sweep starts from; entry `index` is replaced by each swept value. */
@@ -52,9 +52,9 @@ export function gradientSweep(relax: Relaxation, options: GradientSweepOptions):
   const { scores, index, values, lambda } = options;
   const n = scores.length;
   if (n < 2) throw new Error(`${where}: options.scores must hold n ≥ 2 entries, got [${scores.join(', ')}]`);
-  assertIntegerIn(where, 'options.index', index, 0, n - 1);
+  assertInteger(where, 'options.index', index, 0, n - 1);
   assertFiniteArray(where, 'options.values', values);
-  assertPositiveNumber(where, 'options.lambda', lambda);
+  assertPositive(where, 'options.lambda', lambda);
   const targets = options.targets ?? scores.map((_, i) => i);
   assertFiniteArray(where, 'options.targets', targets, n);
 

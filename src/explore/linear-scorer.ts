@@ -1,7 +1,8 @@
 /**
- * Notebook 01's tiny training experiment, one step at a time: a linear scorer s(x) = wᵀx ranks
- * sets of synthetic items, supervised only by their order through a relaxation's ranking loss,
- * trained by Adam on the baseline loss or a Newton loss.
+ * Notebook 01's tiny training experiment: a linear scorer s(x) = wᵀx ranks sets of synthetic items,
+ * supervised only by their order through a relaxation's ranking loss, trained by Adam on the
+ * baseline loss or a Newton loss (`trainingLoss`). `LinearScorerRun` takes one step at a time (the
+ * playground); `trainLinearScorer` runs it to the end with evaluations (the notebook).
  *
  * The task of a seed: w* ~ N(0, I) [features] normalised to ‖w*‖ = 1; an item is x ~ N(0, I) with
  * hidden value w*ᵀx + noise · ε (ε ~ N(0, 1)); a set holds `setSize` items. Random streams (all
@@ -16,7 +17,8 @@ import type { Relaxation } from '../relaxations/sorting/relaxation';
 import { rankingMetrics, type RankingMetrics } from '../relaxations/sorting/ranking-metrics';
 import { Adam } from '../experiments/adam';
 import { Rng } from '../runtime/random';
-import { assertFunction, assertIntegerIn, assertPositiveNumber, assertFiniteNumber, quote } from './validate';
+import { cosine, norm } from '../analysis/vectors';
+import { assertAtLeast, assertFiniteNumber, assertFunction, assertInteger, assertPositive } from '../runtime/checks';
 
 export interface LinearScorerOptions {
   /** The relaxation whose ranking loss trains the scorer (notebook 01: NeuralSort, τ = 1). */
@@ -71,16 +73,14 @@ export class LinearScorerRun {
     this.setSize = options.setSize ?? 5;
     this.setsPerBatch = options.setsPerBatch ?? 16;
     const testSets = options.testSets ?? 1000;
-    assertIntegerIn(where, 'options.features', this.features, 1);
-    assertIntegerIn(where, 'options.setSize', this.setSize, 2);
-    assertIntegerIn(where, 'options.setsPerBatch', this.setsPerBatch, 1);
-    assertIntegerIn(where, 'options.testSets', testSets, 1);
+    assertInteger(where, 'options.features', this.features, 1);
+    assertInteger(where, 'options.setSize', this.setSize, 2);
+    assertInteger(where, 'options.setsPerBatch', this.setsPerBatch, 1);
+    assertInteger(where, 'options.testSets', testSets, 1);
     this.noise = options.noise ?? 0.1;
-    if (typeof this.noise !== 'number' || !(this.noise >= 0) || !Number.isFinite(this.noise)) {
-      throw new Error(`${where}: options.noise must be a finite number ≥ 0, got ${quote(this.noise)}`);
-    }
+    assertAtLeast(where, 'options.noise', this.noise, 0);
     const learningRate = options.learningRate ?? 0.01;
-    assertPositiveNumber(where, 'options.learningRate', learningRate);
+    assertPositive(where, 'options.learningRate', learningRate);
     this.relaxation = options.relaxation;
     this.newton = options.newton;
 
@@ -91,7 +91,9 @@ export class LinearScorerRun {
     this.test = this.makeSets(random.fork('test'), testSets);
     this.data = random.fork('train');
     const start = random.fork('init').fillNormal(new Float32Array(this.features)).map((v) => 0.01 * v);
-    this.w = tf.variable(tf.tensor2d(start, [this.features, 1]));
+    const initial = tf.tensor2d(start, [this.features, 1]);
+    this.w = tf.variable(initial);
+    initial.dispose();
     this.adam = new Adam({ w: this.w }, { learningRate });
   }
 
@@ -123,10 +125,26 @@ export class LinearScorerRun {
     }
   }
 
+  /** Exact-match and element-wise accuracy of ranking by the true w* on the test sets: the noise ceiling. */
+  ceiling(): RankingMetrics {
+    this.assertAlive('ceiling');
+    const scores = tf.tidy(() => this.score(this.test, tf.tensor2d(this.wStar, [this.features, 1])));
+    try {
+      return rankingMetrics(scores, this.test.values);
+    } finally {
+      scores.dispose();
+    }
+  }
+
   /** The current weights w [features]. */
   weights(): number[] {
     this.assertAlive('weights');
     return Array.from(this.w.dataSync());
+  }
+
+  /** The true weights w* [features] (unit length) of the task. */
+  trueWeights(): number[] {
+    return Array.from(this.wStar);
   }
 
   dispose(): void {
@@ -149,12 +167,82 @@ export class LinearScorerRun {
     return { items: tf.tensor3d(x, [count, setSize, features]), values: tf.tensor2d(values, [count, setSize]) };
   }
 
-  /** Scores [sets, setSize] = items · w. */
-  private score(sets: Sets): tf.Tensor2D {
-    return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(sets.items, [-1, this.features]), this.w), sets.values.shape) as tf.Tensor2D);
+  /** Scores [sets, setSize] = items · w (the current w unless given). */
+  private score(sets: Sets, w: tf.Tensor2D = this.w as tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.reshape(tf.matMul(tf.reshape(sets.items, [-1, this.features]), w), sets.values.shape) as tf.Tensor2D);
   }
 
   private assertAlive(method: string): void {
     if (this.disposed) throw new Error(`LinearScorerRun.${method}: the run was disposed`);
+  }
+}
+
+export interface LinearScorerTraining extends LinearScorerOptions {
+  /** Training steps, default 300. */
+  steps?: number;
+  /** Steps between evaluations of the test exact match, default 25. */
+  evalEvery?: number;
+}
+
+/** A finished run of `trainLinearScorer`. */
+export interface LinearScorerResult {
+  /** The original (relaxed) ranking loss of each step's batch, whatever loss trained. */
+  losses: number[];
+  /** Test exact match at steps 0, evalEvery, 2·evalEvery, … and after the last step. */
+  exactMatch: number[];
+  /** The steps of `exactMatch`. */
+  evalSteps: number[];
+  /** Test metrics after the last step. */
+  final: RankingMetrics;
+  /** Test metrics of ranking by the true w* (the noise ceiling of the task). */
+  ceiling: RankingMetrics;
+  /** ‖w‖ at the end. */
+  weightNorm: number;
+  /** cos(w, w*) at the end: what decides the ranking. */
+  alignment: number;
+  /** Mean wall-clock milliseconds per training step, without the first (which sets up kernels). */
+  msPerStep: number;
+}
+
+/**
+ * Trains a `LinearScorerRun` for `steps` steps, evaluating the test exact match every `evalEvery`
+ * steps, and frees every tensor it made.
+ * @throws as `LinearScorerRun`, and on steps or evalEvery that are not integers ≥ 1.
+ */
+export function trainLinearScorer(options: LinearScorerTraining): LinearScorerResult {
+  const { steps = 300, evalEvery = 25, ...runOptions } = options ?? ({} as LinearScorerTraining);
+  assertInteger('trainLinearScorer', 'options.steps', steps, 1);
+  assertInteger('trainLinearScorer', 'options.evalEvery', evalEvery, 1);
+  const run = new LinearScorerRun(runOptions);
+  const losses: number[] = [];
+  const exactMatch: number[] = [];
+  const evalSteps: number[] = [];
+  let elapsed = 0;
+  try {
+    for (let step = 0; step < steps; step++) {
+      if (step % evalEvery === 0) {
+        exactMatch.push(run.evaluate().exactMatch);
+        evalSteps.push(step);
+      }
+      const started = performance.now();
+      losses.push(run.step());
+      if (step > 0) elapsed += performance.now() - started;
+    }
+    const final = run.evaluate();
+    exactMatch.push(final.exactMatch);
+    evalSteps.push(steps);
+    const learned = run.weights();
+    return {
+      losses,
+      exactMatch,
+      evalSteps,
+      final,
+      ceiling: run.ceiling(),
+      weightNorm: norm(learned),
+      alignment: cosine(learned, run.trueWeights()),
+      msPerStep: steps > 1 ? elapsed / (steps - 1) : Number.NaN,
+    };
+  } finally {
+    run.dispose();
   }
 }

@@ -8,7 +8,7 @@ import { newtonStep } from '../newton/newton-step';
 import { NEWTON_VARIANTS, type IndefinitePolicy, type NewtonVariant } from '../newton/types';
 import { rankingLossPerSample } from '../relaxations/sorting/relaxations';
 import type { Relaxation } from '../relaxations/sorting/relaxation';
-import { assertFiniteArray, assertFunction, assertPositiveNumber } from './validate';
+import { assertFiniteArray, assertFunction, assertPositive } from '../runtime/checks';
 
 export interface ScoreProbeOptions {
   /** Tikhonov strength λ > 0 of both Newton steps. */
@@ -56,7 +56,7 @@ export function probeScores(relax: Relaxation, scores: number[], options: ScoreP
   assertFunction(where, 'relax', relax);
   assertFiniteArray(where, 'scores', scores);
   if (scores.length < 2) throw new Error(`${where}: scores must hold n ≥ 2 entries, got [${scores.join(', ')}]`);
-  assertPositiveNumber(where, 'options.lambda', options?.lambda);
+  assertPositive(where, 'options.lambda', options?.lambda);
   const targets = options.targets ?? scores.map((_, i) => i);
   assertFiniteArray(where, 'options.targets', targets, scores.length);
   const y = tf.tensor2d([scores]);

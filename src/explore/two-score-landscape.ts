@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { PerSampleLoss } from '../newton/types';
 import { rankingLossPerSample } from '../relaxations/sorting/relaxations';
 import type { Relaxation } from '../relaxations/sorting/relaxation';
-import { assertFiniteArray, assertFunction } from './validate';
+import { assertFiniteArray, assertFunction } from '../runtime/checks';
 
 /**
  * The per-sample loss (x₀, x₁) ↦ rankingLoss(relax([x₀, x₁, …fixed])) against the true order

@@ -8,12 +8,34 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** A short description of a value for an error message: `'text'`, a tensor's shape, a number. */
+/**
+ * A value as an error message quotes it: `'text'` quoted, a tensor by its shape, an array by its
+ * first 8 entries (`an array [1, 2, …]`), a function or an object by its kind, a number as typed.
+ */
 export function describeValue(value: unknown): string {
   if (value instanceof tf.Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;
+  if (Array.isArray(value)) return `an array ${arrayText(value)}`;
+  return scalarText(value);
+}
+
+function arrayText(values: readonly unknown[]): string {
+  const shown = values.slice(0, 8).map((v) => (Array.isArray(v) ? arrayText(v) : scalarText(v))).join(', ');
+  return `[${shown}${values.length > 8 ? ', …' : ''}]`;
+}
+
+function scalarText(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'function') return 'a function';
+  if (value instanceof tf.Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;
+  if (value !== null && typeof value === 'object') return 'an object';
   return String(value);
+}
+
+/** A finite number. */
+export function assertFiniteNumber(where: string, name: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new Error(`${where}: ${name} must be a finite number, got ${describeValue(value)}`);
+  }
 }
 
 /** A finite number > 0. */
@@ -30,11 +52,17 @@ export function assertAtLeast(where: string, name: string, value: unknown, minim
   }
 }
 
-/** An integer ≥ `minimum`. */
-export function assertInteger(where: string, name: string, value: unknown, minimum: number): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) {
-    throw new Error(`${where}: ${name} must be an integer ≥ ${minimum}, got ${describeValue(value)}`);
+/** An integer ≥ `minimum` (and ≤ `maximum` when given). */
+export function assertInteger(where: string, name: string, value: unknown, minimum: number, maximum = Number.MAX_SAFE_INTEGER): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum || value > maximum) {
+    const range = maximum === Number.MAX_SAFE_INTEGER ? `≥ ${minimum}` : `in [${minimum}, ${maximum}]`;
+    throw new Error(`${where}: ${name} must be an integer ${range}, got ${describeValue(value)}`);
   }
+}
+
+/** A function. */
+export function assertFunction(where: string, name: string, value: unknown): void {
+  if (typeof value !== 'function') throw new Error(`${where}: ${name} must be a function, got ${describeValue(value)}`);
 }
 
 /** One of `choices`. */
@@ -54,6 +82,21 @@ export function assertFinite(where: string, name: string, values: ArrayLike<numb
       throw new Error(`${where}: ${name} must be finite, got ${values[k]} at ${name}${indexIn(k, shape)}`);
     }
   }
+}
+
+/** A non-empty array of finite numbers, of `length` when given. */
+export function assertFiniteArray(where: string, name: string, value: unknown, length?: number): asserts value is number[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new Error(`${where}: ${name} must be a non-empty array of finite numbers, got ${describeValue(value)}`);
+  }
+  if (length !== undefined && value.length !== length) {
+    throw new Error(`${where}: ${name} must have ${length} entries, got ${value.length} (${describeValue(value)})`);
+  }
+  value.forEach((entry, k) => {
+    if (typeof entry !== 'number' || !Number.isFinite(entry)) {
+      throw new Error(`${where}: ${name}[${k}] must be a finite number, got ${describeValue(entry)}`);
+    }
+  });
 }
 
 let inputsChecked = 0;

@@ -14,5 +14,5 @@ export { rankingMetrics } from './ranking-metrics';
 export type { RankingMetrics } from './ranking-metrics';
 export { makeRelaxation, rankingLossPerSample, SORTING_RELAXATIONS, RELAXATION_NAMES, RELAXATION_DEFAULTS } from './relaxations';
 export type { RelaxationName } from './relaxations';
-export type { Relaxation, SortingRelaxationRow } from './relaxation';
+export type { Relaxation, SortingRelaxationParams, SortingRelaxationRow } from './relaxation';
 export type { RelaxationParams, RelaxationParameter, RelaxationRow } from '../relaxation-row';

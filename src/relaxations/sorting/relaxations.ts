@@ -9,7 +9,7 @@ import { assertBatchOfVectors } from '../../runtime/checks';
 import { findRow, parameterDefaults, resolveParameters, type RelaxationParams } from '../relaxation-row';
 import { ascendingRanks } from './ground-truth';
 import { NEURALSORT } from './neural-sort';
-import type { Relaxation } from './relaxation';
+import type { Relaxation, SortingRelaxationParams } from './relaxation';
 import { rankingLoss } from './ranking-loss';
 import { SOFTSORT } from './soft-sort';
 import { SORTING_NETWORKS_BY_SIGMOID } from './sorting-network';
@@ -37,10 +37,10 @@ export const RELAXATION_DEFAULTS: Readonly<Record<RelaxationName, RelaxationPara
  *
  * Example: `makeRelaxation('cauchy', { steepness: 20, network: 'bitonic' })`.
  */
-export function makeRelaxation(name: RelaxationName, params: RelaxationParams = {}): Relaxation {
+export function makeRelaxation(name: RelaxationName, params: SortingRelaxationParams = {}): Relaxation {
   const where = 'makeRelaxation';
   const row = findRow(where, SORTING_RELAXATIONS, name);
-  return row.build(resolveParameters(where, row, params));
+  return row.build(resolveParameters(where, row, params as RelaxationParams));
 }
 
 /**
