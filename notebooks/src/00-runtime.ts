@@ -33,8 +33,8 @@ nl.table([{ ...nb.backend, skipped: nb.backend.skipped.map((s) => `${s.source}: 
 // (The `smoke` preset times only its own tiny model, once.)
 
 // %%
-function msPerStep(config: nl.RankingConfig, repeats: number): number {
-  const trainer = new nl.RankingTrainer(config);
+function msPerStep(config: nl.experiments.RankingConfig, repeats: number): number {
+  const trainer = new nl.experiments.RankingTrainer(config);
   try {
     trainer.step(0); // warm-up: kernels compile, weights upload
     const started = performance.now();
@@ -46,16 +46,16 @@ function msPerStep(config: nl.RankingConfig, repeats: number): number {
 }
 
 // %%
-const sizes: [string, nl.RankingPreset, number][] =
+const sizes: [string, nl.experiments.RankingPreset, number][] =
   nb.preset === 'smoke'
-    ? [['smoke model', nl.RANKING_PRESETS.smoke, 1]]
+    ? [['smoke model', nl.experiments.RANKING_PRESETS.smoke, 1]]
     : [
-        ['quick model, 32 sets × 5', nl.RANKING_PRESETS.quick, 5],
-        ['paper model, 20 sets × 5', { ...nl.RANKING_PRESETS.paper, batchSize: 20 }, 2],
+        ['quick model, 32 sets × 5', nl.experiments.RANKING_PRESETS.quick, 5],
+        ['paper model, 20 sets × 5', { ...nl.experiments.RANKING_PRESETS.paper, batchSize: 20 }, 2],
       ];
-const defaultLambda = nl.RANKING_NEWTON_LAMBDA;
+const defaultLambda = nl.experiments.RANKING_NEWTON_LAMBDA;
 const timings = sizes.map(([label, base, repeats]) => {
-  const ms = (variant: nl.RankingVariant): number => msPerStep({ ...base, variant, lambda: variant === 'baseline' ? 0 : defaultLambda[variant] }, repeats);
+  const ms = (variant: nl.experiments.RankingVariant): number => msPerStep({ ...base, variant, lambda: variant === 'baseline' ? 0 : defaultLambda[variant] }, repeats);
   const [baseline, fisher, hessian] = [ms('baseline'), ms('fisher'), ms('hessian')];
   return { model: label, baseline, fisher: fisher / baseline, hessian: hessian / baseline, images: base.batchSize * base.n };
 });
@@ -82,7 +82,7 @@ nl.markdown(`What to see (this run, ${nb.preset} preset): ${timings.map((t) => `
 // Take a curved valley, `f(a, b) = (1 − a)² + 5 (b − a²)²`. Gradient descent with a step size
 // small enough to be stable crawls along the valley floor; the regularised Newton step
 // `x ← x − (∇²f + λI)⁻¹ ∇f` uses the curvature and walks down it in a few steps. Newton losses make
-// exactly this move, but in the space of the network's outputs. `nl.descentPath` runs both rules from
+// exactly this move, but in the space of the network's outputs. `nl.explore.descentPath` runs both rules from
 // the same start; its Newton step is the library's (`newtonTarget` on a batch of one), whose Hessian
 // comes from double backward, checked in the tests against finite differences.
 
@@ -95,18 +95,18 @@ const f: nl.PerSampleLoss = (y) => tf.tidy(() => {
 const lambda = 0.5;
 const steps = nb.preset === 'smoke' ? 5 : 12;
 const start = [-1.2, 1.4];
-const gdPath = nl.descentPath(f, start, { kind: 'gradient', learningRate: 0.04 }, steps).points;
-const newtonPath = nl.descentPath(f, start, { kind: 'newton', variant: 'hessian', lambda: lambda }, steps).points;
+const gdPath = nl.explore.descentPath(f, start, { kind: 'gradient', learningRate: 0.04 }, steps).points;
+const newtonPath = nl.explore.descentPath(f, start, { kind: 'newton', variant: 'hessian', lambda: lambda }, steps).points;
 
 // %%
 const size = nb.preset === 'smoke' ? 25 : 80;
 const axisA = Array.from({ length: size }, (_, i) => -1.6 + (2.8 * i) / (size - 1));
 const axisB = Array.from({ length: size }, (_, i) => -0.6 + (2.4 * i) / (size - 1));
 const z = axisB.map((b) => axisA.map((a) => Math.log1p((1 - a) ** 2 + 5 * (b - a * a) ** 2)));
-const surface = nl.contourFigure(axisA, axisB, z, { title: 'log(1 + f): gradient descent vs regularised Newton', xTitle: 'a', yTitle: 'b', zTitle: 'log(1 + f)', height: 480 });
+const surface = nl.viz.contourFigure(axisA, axisB, z, { title: 'log(1 + f): gradient descent vs regularised Newton', xTitle: 'a', yTitle: 'b', zTitle: 'log(1 + f)', height: 480 });
 surface.data.push(
-  { type: 'scatter', mode: 'lines+markers', name: `gradient descent (lr 0.04), ${steps} steps`, x: gdPath.map((p) => p[0]), y: gdPath.map((p) => p[1]), line: { color: '#9ecae1', width: 2.5 }, marker: { color: nl.VARIANT_COLORS.baseline, size: 9, line: { color: 'white', width: 2 } } },
-  { type: 'scatter', mode: 'lines+markers', name: `Newton, λ = ${lambda}, ${steps} steps`, x: newtonPath.map((p) => p[0]), y: newtonPath.map((p) => p[1]), line: { color: nl.VARIANT_COLORS.hessian, width: 2 }, marker: { color: nl.VARIANT_COLORS.hessian, size: 9, symbol: 'square', line: { color: 'white', width: 2 } } },
+  { type: 'scatter', mode: 'lines+markers', name: `gradient descent (lr 0.04), ${steps} steps`, x: gdPath.map((p) => p[0]), y: gdPath.map((p) => p[1]), line: { color: '#9ecae1', width: 2.5 }, marker: { color: nl.viz.VARIANT_COLORS.baseline, size: 9, line: { color: 'white', width: 2 } } },
+  { type: 'scatter', mode: 'lines+markers', name: `Newton, λ = ${lambda}, ${steps} steps`, x: newtonPath.map((p) => p[0]), y: newtonPath.map((p) => p[1]), line: { color: nl.viz.VARIANT_COLORS.hessian, width: 2 }, marker: { color: nl.viz.VARIANT_COLORS.hessian, size: 9, symbol: 'square', line: { color: 'white', width: 2 } } },
 );
 nl.show(surface);
 

@@ -64,10 +64,10 @@ const firstLoss = nl.rankingLossPerSample(neuralSort, firstTarget);
 const lossOfFirst = (x: tf.Tensor): tf.Scalar => tf.tidy(() => tf.sum(firstLoss(x.reshape([1, n]) as tf.Tensor2D)) as tf.Scalar);
 const firstScores = tf.tidy(() => scores.slice([0, 0], [1, n]).reshape([n]));
 nl.table([{
-  'g₀ vs finite differences': nl.relativeError(G.subarray(0, n), nl.finiteDifferenceGradient(lossOfFirst, firstScores, 1e-2)),
-  'H₀ vs double backward of sample 0 alone (identical ops)': nl.relativeError(hessianEntries.subarray(0, n * n), nl.autodiffHessian(lossOfFirst, firstScores)),
-  'H₀ vs finite differences of g₀': nl.relativeError(hessianEntries.subarray(0, n * n), nl.finiteDifferenceHessian(lossOfFirst, firstScores, 1e-2)),
-  'max_i |1ᵀ g_i| / ‖g_i‖': Math.max(...Array.from({ length: batch }, (_, i) => Math.abs(nl.cosine(G.subarray(i * n, (i + 1) * n), new Float32Array(n).fill(1))) * Math.sqrt(n))),
+  'g₀ vs finite differences': nl.analysis.relativeError(G.subarray(0, n), nl.analysis.finiteDifferenceGradient(lossOfFirst, firstScores, 1e-2)),
+  'H₀ vs double backward of sample 0 alone (identical ops)': nl.analysis.relativeError(hessianEntries.subarray(0, n * n), nl.analysis.autodiffHessian(lossOfFirst, firstScores)),
+  'H₀ vs finite differences of g₀': nl.analysis.relativeError(hessianEntries.subarray(0, n * n), nl.analysis.finiteDifferenceHessian(lossOfFirst, firstScores, 1e-2)),
+  'max_i |1ᵀ g_i| / ‖g_i‖': Math.max(...Array.from({ length: batch }, (_, i) => Math.abs(nl.analysis.cosine(G.subarray(i * n, (i + 1) * n), new Float32Array(n).fill(1))) * Math.sqrt(n))),
 }], 'relative errors of the batched curvature (float32)');
 
 // %% [markdown]
@@ -86,9 +86,9 @@ const curvatures = [
   { name: 'F = mean_i g_i g_iᵀ', entries: fisherEntries },
   ...Array.from({ length: batch }, (_, i) => ({ name: `H_${i}`, entries: hessianEntries.subarray(i * n * n, (i + 1) * n * n) })),
 ];
-const spectra = curvatures.map((c) => ({ name: c.name, ...nl.spectrum(c.entries, n) }));
+const spectra = curvatures.map((c) => ({ name: c.name, ...nl.analysis.spectrum(c.entries, n) }));
 const eigenIndex = Array.from({ length: n }, (_, k) => k + 1);
-const spectrumFigure = nl.lineFigure([
+const spectrumFigure = nl.viz.lineFigure([
   { name: 'H̄ (batch mean)', x: eigenIndex, y: spectra[0].values, mode: 'lines+markers' },
   { name: 'F (empirical Fisher)', x: eigenIndex, y: spectra[1].values, mode: 'lines+markers' },
   { name: 'H_i (each sample)', x: spectra.slice(2).flatMap(() => eigenIndex), y: spectra.slice(2).flatMap((s) => s.values), mode: 'markers' },
@@ -100,7 +100,7 @@ nl.show(spectrumFigure);
 nl.table(spectra.slice(0, 4).map((s) => ({
   matrix: s.name,
   eigenvalues: s.values.map((v) => v.toPrecision(3)).join(', '),
-  '|cos(eigenvector of the smallest, 1)|': Math.abs(nl.cosine(s.vectors[0], new Array(n).fill(1))),
+  '|cos(eigenvector of the smallest, 1)|': Math.abs(nl.analysis.cosine(s.vectors[0], new Array(n).fill(1))),
 })), 'the zero eigenvalue belongs to the all-ones direction');
 
 // %% [markdown]
@@ -124,7 +124,7 @@ const stepRows = nl.NEWTON_VARIANTS.map((variant) => tf.tidy(() => {
   const autodiff = tf.grad((y: tf.Tensor) => nl.newtonLoss(y as tf.Tensor2D, lossPerSample, options))(scores).dataSync();
   const fromTarget = tf.div(tf.sub(scores, step.target), batch).dataSync();
   const curvature = variant === 'hessian' ? hessianMeanEntries : fisherEntries;
-  const solved = nl.spectralApply(curvature, n, (mu) => 1 / (mu + lambda), G).map((v) => v / batch);
+  const solved = nl.analysis.spectralApply(curvature, n, (mu) => 1 / (mu + lambda), G).map((v) => v / batch);
   const d = step.diagnostics;
   return {
     variant: variant,
@@ -134,8 +134,8 @@ const stepRows = nl.NEWTON_VARIANTS.map((variant) => tf.tidy(() => {
     '‖∇L*‖': d.newtonGradientNorm,
     'eigenvalues of M + λI': `${d.eigenvalueMin.toPrecision(3)} … ${d.eigenvalueMax.toPrecision(3)}`,
     'condition number': d.conditionNumber,
-    '∇L* vs (Y − Z*)/N': nl.relativeError(autodiff, fromTarget),
-    '∇L* vs own solve': nl.relativeError(autodiff, solved),
+    '∇L* vs (Y − Z*)/N': nl.analysis.relativeError(autodiff, fromTarget),
+    '∇L* vs own solve': nl.analysis.relativeError(autodiff, solved),
     'L(Z*)': lossValue(step.target),
   };
 }));
@@ -159,15 +159,15 @@ const sweepPoints = smoke ? 9 : 33;
 const lambdas = Array.from({ length: sweepPoints }, (_, k) => 10 ** (-4 + (8 * k) / (sweepPoints - 1)));
 const sweep = nl.NEWTON_VARIANTS.map((variant) => {
   const curvature = variant === 'hessian' ? hessianMeanEntries : fisherEntries;
-  const largest = Math.max(...nl.spectrum(curvature, n).values.map(Math.abs));
-  const fullNewton = nl.spectralApply(curvature, n, (mu) => (Math.abs(mu) > 1e-6 * largest ? 1 / mu : 0), G);
+  const largest = Math.max(...nl.analysis.spectrum(curvature, n).values.map(Math.abs));
+  const fullNewton = nl.analysis.spectralApply(curvature, n, (mu) => (Math.abs(mu) > 1e-6 * largest ? 1 / mu : 0), G);
   const points = lambdas.map((l) => tf.tidy(() => {
     const target = nl.newtonTarget(scores, lossPerSample, { variant: variant, lambda: l });
     const direction = tf.sub(scores, target).dataSync();
     return {
-      towardsGradient: nl.cosine(direction, G),
-      towardsNewton: nl.cosine(direction, fullNewton),
-      scaledLength: (l * nl.norm(direction)) / nl.norm(G),
+      towardsGradient: nl.analysis.cosine(direction, G),
+      towardsNewton: nl.analysis.cosine(direction, fullNewton),
+      scaledLength: (l * nl.analysis.norm(direction)) / nl.analysis.norm(G),
       lossAtTarget: lossValue(target),
     };
   }));
@@ -175,12 +175,12 @@ const sweep = nl.NEWTON_VARIANTS.map((variant) => {
 });
 
 // %%
-const sweepPanel = (title: string, yTitle: string, pick: (p: (typeof sweep)[0]['points'][0]) => number, logY = false): { title: string; figure: nl.Figure } => ({
+const sweepPanel = (title: string, yTitle: string, pick: (p: (typeof sweep)[0]['points'][0]) => number, logY = false): { title: string; figure: nl.viz.Figure } => ({
   title: title,
-  figure: nl.lineFigure(sweep.map((s) => ({ name: s.name, x: lambdas, y: s.points.map(pick) })), { xTitle: 'λ', yTitle: yTitle, logX: true, logY: logY }),
+  figure: nl.viz.lineFigure(sweep.map((s) => ({ name: s.name, x: lambdas, y: s.points.map(pick) })), { xTitle: 'λ', yTitle: yTitle, logX: true, logY: logY }),
 });
 const initialLoss = lossValue(scores);
-nl.show(nl.panelsFigure([
+nl.show(nl.viz.panelsFigure([
   sweepPanel('cos(d, g): towards the gradient', 'cosine', (p) => p.towardsGradient),
   sweepPanel('cos(d, M⁺g): towards the full Newton step', 'cosine', (p) => p.towardsNewton),
   sweepPanel('λ‖d‖ / ‖g‖: → 1 when d → g / λ', 'ratio', (p) => p.scaledLength, true),
@@ -213,24 +213,24 @@ nl.show(nl.panelsFigure([
 const sliderLambdas = [1e-4, 1e-3, 1e-2, 0.1, 1, 10, 100];
 const ts = Array.from({ length: 16 }, (_, k) => k / 10);
 const items = Array.from({ length: n }, (_, i) => i + 1);
-const unitDescent = (v: ArrayLike<number>): number[] => Array.from(v, (x) => -x / nl.norm(v));
+const unitDescent = (v: ArrayLike<number>): number[] => Array.from(v, (x) => -x / nl.analysis.norm(v));
 const frames = sliderLambdas.map((l) => {
   const steps = nl.NEWTON_VARIANTS.map((variant) => tf.tidy(() => {
     const direction = tf.sub(scores, nl.newtonTarget(scores, lossPerSample, { variant: variant, lambda: l })) as tf.Tensor2D;
     const along = ts.map((t) => lossValue(tf.sub(scores, tf.mul(t, direction)) as tf.Tensor2D) / initialLoss);
     return { name: variant === 'hessian' ? 'Hessian (H̄)' : 'Fisher (F)', first: unitDescent(direction.dataSync().slice(0, n)), along: along };
   }));
-  const stepFigure = nl.lineFigure([
+  const stepFigure = nl.viz.lineFigure([
     { name: 'gradient: −g₀', x: items, y: unitDescent(G.subarray(0, n)), dash: 'dot' },
     ...steps.map((st) => ({ name: st.name, x: items, y: st.first, mode: 'lines+markers' as const })),
   ], { xTitle: 'item of sample 0', yTitle: 'component (unit length)', yRange: [-1, 1] });
-  const lossFigure = nl.lineFigure(steps.map((st) => ({ name: st.name, x: ts, y: st.along })), { xTitle: 't (1 = the Newton target z*)', yTitle: 'L(y − t·d) / L(y)', yRange: [0, 1.5] });
-  return { label: String(l), figure: nl.panelsFigure([
+  const lossFigure = nl.viz.lineFigure(steps.map((st) => ({ name: st.name, x: ts, y: st.along })), { xTitle: 't (1 = the Newton target z*)', yTitle: 'L(y − t·d) / L(y)', yRange: [0, 1.5] });
+  return { label: String(l), figure: nl.viz.panelsFigure([
     { title: 'the step of sample 0 vs the gradient', figure: stepFigure },
     { title: 'the batch loss along the step', figure: lossFigure },
   ], { height: 420, title: 'one Newton step, d = (M + λI)⁻¹ g, as λ changes' }) };
 });
-nl.show(nl.sliderFigure(frames, { active: sliderLambdas.indexOf(0.1) }));
+nl.show(nl.viz.sliderFigure(frames, { active: sliderLambdas.indexOf(0.1) }));
 
 // %% [markdown]
 // ## A tiny training experiment
@@ -239,15 +239,15 @@ nl.show(nl.sliderFigure(frames, { active: sliderLambdas.indexOf(0.1) }));
 // is supervised, through the NeuralSort ranking loss. Adam (lr 0.01, batches of 16 sets) trains
 // `w` from a small random start with the baseline loss, the Hessian Newton loss (λ = 0.1) and the
 // Fisher Newton loss (λ = 0.01; `F`'s eigenvalues are the smaller ones, as above) — the library's
-// defaults `nl.RANKING_NEWTON_LAMBDA`, also those of notebook 03 and the CLI — over 3 seeds (2 for
-// smoke); `nl.trainLinearScorer` trains one run, through `nl.trainingLoss`, which switches between
+// defaults `nl.experiments.RANKING_NEWTON_LAMBDA`, also those of notebook 03 and the CLI — over 3 seeds (2 for
+// smoke); `nl.explore.trainLinearScorer` trains one run, through `nl.trainingLoss`, which switches between
 // the losses and always reports the original loss value. Test accuracy is measured on 1000 fixed sets. The quick preset also trains
 // both variants at the other λ values of {0.01, 0.1, 1}, for the table only.
 
 // %%
 const training = { steps: smoke ? 40 : 300, evalEvery: smoke ? 10 : 25 };
 const seeds = smoke ? [0, 1] : [0, 1, 2];
-const defaults = nl.RANKING_NEWTON_LAMBDA;
+const defaults = nl.experiments.RANKING_NEWTON_LAMBDA;
 const methods: { name: string; newton: nl.NewtonOptions | undefined; curve: boolean }[] = [
   { name: 'baseline', newton: undefined, curve: true },
   { name: `Hessian, λ = ${defaults.hessian}`, newton: { variant: 'hessian', lambda: defaults.hessian }, curve: true },
@@ -259,33 +259,33 @@ for (const variant of smoke ? [] : nl.NEWTON_VARIANTS) {
   }
 }
 const bar = nl.progress(`${methods.length * seeds.length} runs of ${training.steps} steps`);
-const runs: (nl.LinearScorerResult & { method: string })[] = [];
+const runs: (nl.explore.LinearScorerResult & { method: string })[] = [];
 for (const seed of seeds) {
   for (const m of methods) {
     await bar.update(runs.length / (methods.length * seeds.length), `seed ${seed}: ${m.name}`);
-    runs.push({ method: m.name, ...nl.trainLinearScorer({ relaxation: neuralSort, newton: m.newton, seed, ...training }) });
+    runs.push({ method: m.name, ...nl.explore.trainLinearScorer({ relaxation: neuralSort, newton: m.newton, seed, ...training }) });
   }
 }
 await bar.update(1, 'done');
 
 // %%
 const lossWindow = smoke ? 5 : 10;
-const bands = (pick: (r: nl.LinearScorerResult) => number[], x: number[]): nl.BandSeries[] =>
-  methods.filter((m) => m.curve).map((m) => ({ name: m.name, x: x, ...nl.meanAndSpread(runs.filter((r) => r.method === m.name).map(pick)) }));
-const lossSteps = nl.windowedMeans(runs[0].losses.map((_, step) => step + 1), lossWindow);
-nl.show(nl.panelsFigure([
-  { title: `training loss L (mean over ${lossWindow}-step windows)`, figure: nl.bandFigure(bands((r) => nl.windowedMeans(r.losses, lossWindow), lossSteps), { xTitle: 'step', yTitle: 'ranking loss' }) },
-  { title: 'test exact match', figure: nl.bandFigure(bands((r) => r.exactMatch, runs[0].evalSteps), { xTitle: 'step', yTitle: 'share of sets ranked right', bounds: [0, 1] }) },
+const bands = (pick: (r: nl.explore.LinearScorerResult) => number[], x: number[]): nl.viz.BandSeries[] =>
+  methods.filter((m) => m.curve).map((m) => ({ name: m.name, x: x, ...nl.analysis.meanAndSpread(runs.filter((r) => r.method === m.name).map(pick)) }));
+const lossSteps = nl.analysis.windowedMeans(runs[0].losses.map((_, step) => step + 1), lossWindow);
+nl.show(nl.viz.panelsFigure([
+  { title: `training loss L (mean over ${lossWindow}-step windows)`, figure: nl.viz.bandFigure(bands((r) => nl.analysis.windowedMeans(r.losses, lossWindow), lossSteps), { xTitle: 'step', yTitle: 'ranking loss' }) },
+  { title: 'test exact match', figure: nl.viz.bandFigure(bands((r) => r.exactMatch, runs[0].evalSteps), { xTitle: 'step', yTitle: 'share of sets ranked right', bounds: [0, 1] }) },
 ], { height: 420, title: `linear scorer, NeuralSort, n = 5: mean ± std over ${seeds.length} seeds` }));
 
 // %%
 const ceiling = runs.filter((r) => r.method === 'baseline').map((r) => r.ceiling);
 const meanStd = (values: number[], digits: number): string => {
-  const { mean, spread } = nl.meanAndSpread(values.map((v) => [v]));
+  const { mean, spread } = nl.analysis.meanAndSpread(values.map((v) => [v]));
   return `${mean[0].toFixed(digits)} ± ${spread[0].toFixed(digits)}`;
 };
 const lastSteps = Math.min(50, training.steps);
-const lastLoss = (r: nl.LinearScorerResult): number => r.losses.slice(-lastSteps).reduce((a, b) => a + b, 0) / lastSteps;
+const lastLoss = (r: nl.explore.LinearScorerResult): number => r.losses.slice(-lastSteps).reduce((a, b) => a + b, 0) / lastSteps;
 nl.table([
   ...methods.map((m) => {
     const mine = runs.filter((r) => r.method === m.name);
@@ -331,15 +331,15 @@ nl.table([
 // (they load in seconds; missing ones train, about 10–60 s each).
 
 // %%
-const positiveRoot = smoke ? fs.mkdtempSync(path.join(os.tmpdir(), 'newton-losses-01-')) : nl.DEFAULT_RESULTS_ROOT;
+const positiveRoot = smoke ? fs.mkdtempSync(path.join(os.tmpdir(), 'newton-losses-01-')) : nl.experiments.DEFAULT_RESULTS_ROOT;
 const positiveRuns = [];
 for (const method of [{ variant: 'baseline' }, { variant: 'hessian', lambda: 1e-4 }, { variant: 'fisher', lambda: 1e-4 }]) {
   for (const seed of [0, 1, 2]) {
-    const config = nl.resolveConfig(nl.digitRankingExperiment, { ...method, relaxation: 'neuralsort', n: 10, seed: seed, preset: smoke ? 'smoke' : 'quick' });
-    const outcome = await nl.runExperiment(nl.digitRankingExperiment, config, { resultsRoot: positiveRoot });
-    const log = nl.readCsv(path.join(outcome.dir, 'train.csv'));
+    const config = nl.experiments.resolveConfig(nl.experiments.digitRankingExperiment, { ...method, relaxation: 'neuralsort', n: 10, seed: seed, preset: smoke ? 'smoke' : 'quick' });
+    const outcome = await nl.experiments.runExperiment(nl.experiments.digitRankingExperiment, config, { resultsRoot: positiveRoot });
+    const log = nl.experiments.readCsv(path.join(outcome.dir, 'train.csv'));
     const [first, last] = [log[0], log[log.length - 1]];
-    const ratio = (row: nl.CsvRow) => (Number(row.newton_grad_norm) / Number(row.grad_norm)).toPrecision(2);
+    const ratio = (row: nl.experiments.CsvRow) => (Number(row.newton_grad_norm) / Number(row.grad_norm)).toPrecision(2);
     positiveRuns.push({
       method: method.variant === 'baseline' ? 'baseline' : `${method.variant}, λ = 10⁻⁴`,
       seed: seed,
@@ -373,7 +373,7 @@ nl.table(positiveRuns, `digit-ranking, NeuralSort, n = 10 (${smoke ? 'smoke: 20 
 //
 // **1. A Fisher Newton direction by hand.** Compute `d₀ = (F + λI)⁻¹ g₀` for λ = 0.1, the Newton
 // direction of sample 0 (5 numbers), from `fisherEntries` (F, 5 × 5 row-major) and `G` (row 0 is
-// g₀) — with `nl.spectralApply` or any solver you like. The check compares it with the library's
+// g₀) — with `nl.analysis.spectralApply` or any solver you like. The check compares it with the library's
 // `y₀ − z*₀`.
 //
 // **2. The best λ for the Fisher step.** From the λ sweep above (`lambdas`, `sweep[1].points`), which

@@ -32,18 +32,18 @@ const smoke = nb.preset === 'smoke';
 // we read the six sigmoids of `sortingNetwork` off it (steepness 10).
 
 // %%
-const us = nl.linspace(-0.6, 0.6, smoke ? 41 : 201);
+const us = nl.analysis.linspace(-0.6, 0.6, smoke ? 41 : 201);
 /** σ(u) of a comparator at steepness 10: P[0][0] of the one-comparator network on the inputs [0, u]. */
 const comparatorWeights = (sigmoid: nl.ComparatorSigmoid, u: number[]): number[] => tf.tidy(() => {
   const { permutation } = nl.sortingNetwork(tf.tensor2d(u.map((v) => [0, v])), { network: 'odd_even', sigmoid: sigmoid, steepness: 10 });
   return Array.from(permutation.dataSync().filter((_, k) => k % 4 === 0));
 });
 const sigmoidCurves = nl.COMPARATOR_SIGMOIDS.map((sigmoid) => ({ sigmoid: sigmoid, values: comparatorWeights(sigmoid, us) }));
-nl.show(nl.panelsFigure([
-  { title: 'σ(u), steepness 10', figure: nl.lineFigure(sigmoidCurves.map((c) => ({ name: c.sigmoid, x: us, y: c.values })), { xTitle: 'u = x_hi − x_lo', yTitle: 'σ(u)' }) },
+nl.show(nl.viz.panelsFigure([
+  { title: 'σ(u), steepness 10', figure: nl.viz.lineFigure(sigmoidCurves.map((c) => ({ name: c.sigmoid, x: us, y: c.values })), { xTitle: 'u = x_hi − x_lo', yTitle: 'σ(u)' }) },
   {
     title: 'tail σ(−|u|) on a log scale',
-    figure: nl.lineFigure(sigmoidCurves.map((c) => ({ name: c.sigmoid, x: us.filter((u) => u < 0), y: c.values.filter((_, k) => us[k] < 0) })), { xTitle: 'u', yTitle: 'σ(u)', logY: true }),
+    figure: nl.viz.lineFigure(sigmoidCurves.map((c) => ({ name: c.sigmoid, x: us.filter((u) => u < 0), y: c.values.filter((_, k) => us[k] < 0) })), { xTitle: 'u', yTitle: 'σ(u)', logY: true }),
   },
 ], { height: 400, title: 'the six comparator sigmoids of sortingNetwork', sharedLegend: true }));
 
@@ -68,9 +68,9 @@ for (const tau of [2, 0.5, 0.1]) settings.push({ label: `SoftSort τ = ${tau}`, 
 for (const steepness of [2, 10, 50]) settings.push({ label: `odd-even logistic, s = ${steepness}`, relax: nl.makeRelaxation('logistic', { steepness: steepness }) });
 for (const steepness of [2, 10, 50]) settings.push({ label: `odd-even Cauchy, s = ${steepness}`, relax: nl.makeRelaxation('cauchy', { steepness: steepness }) });
 const matrices = settings.map((s) => ({ label: s.label, rows: tf.tidy(() => s.relax(scores).arraySync()[0]) }));
-const heatmap = (rows: number[][]): nl.Figure => nl.probabilityHeatmap(rows, { xTitle: 'position j', yTitle: 'input i', zTitle: 'P[i][j]' });
-nl.show(nl.panelsFigure([{ title: 'hard permutation', figure: heatmap(hard.arraySync()[0]) }], { height: 320, width: 520, title: 'the target: input i at its ascending position' }));
-nl.show(nl.panelsFigure(matrices.map((m) => ({ title: m.label, figure: heatmap(m.rows) })), { columns: 3, height: 1150, title: 'P[i][j] for x = [0.9, −0.2, 0.35, −1.0, 0.1]' }));
+const heatmap = (rows: number[][]): nl.viz.Figure => nl.viz.probabilityHeatmap(rows, { xTitle: 'position j', yTitle: 'input i', zTitle: 'P[i][j]' });
+nl.show(nl.viz.panelsFigure([{ title: 'hard permutation', figure: heatmap(hard.arraySync()[0]) }], { height: 320, width: 520, title: 'the target: input i at its ascending position' }));
+nl.show(nl.viz.panelsFigure(matrices.map((m) => ({ title: m.label, figure: heatmap(m.rows) })), { columns: 3, height: 1150, title: 'P[i][j] for x = [0.9, −0.2, 0.35, −1.0, 0.1]' }));
 const deviation = (rows: number[][], byColumn: boolean): number =>
   Math.max(...rows.map((_, a) => Math.abs(rows.reduce((sum, row, b) => sum + (byColumn ? row[a] : rows[a][b]), 0) - 1)));
 nl.table(matrices.map((m) => ({ relaxation: m.label, 'max |row sum − 1|': deviation(m.rows, false), 'max |column sum − 1|': deviation(m.rows, true) })), 'stochasticity of P');
@@ -93,7 +93,7 @@ nl.table(matrices.map((m) => ({ relaxation: m.label, 'max |row sum − 1|': devi
 // the table gives the scales.
 
 // %%
-const sweep = nl.linspace(-4, 4, smoke ? 41 : 161);
+const sweep = nl.analysis.linspace(-4, 4, smoke ? 41 : 161);
 const baseScores = [-1, -0.5, 0, 0.5, 1];
 const lambda = 0.1;
 const sweepMethods: { label: string; relax: nl.Relaxation }[] = [
@@ -102,12 +102,12 @@ const sweepMethods: { label: string; relax: nl.Relaxation }[] = [
   { label: 'logistic DSN, s = 10', relax: nl.makeRelaxation('logistic', { steepness: 10 }) },
   { label: 'Cauchy DSN, s = 10', relax: nl.makeRelaxation('cauchy', { steepness: 10 }) },
 ];
-const sweepResults = sweepMethods.map((m) => ({ label: m.label, ...nl.gradientSweep(m.relax, { scores: baseScores, index: 2, values: sweep, lambda: lambda }) }));
+const sweepResults = sweepMethods.map((m) => ({ label: m.label, ...nl.explore.gradientSweep(m.relax, { scores: baseScores, index: 2, values: sweep, lambda: lambda }) }));
 const peak = (values: number[]): number => Math.max(1e-30, ...values.map(Math.abs));
 const typical = (values: number[]): number => Math.max(1e-30, values.map(Math.abs).sort((a, b) => a - b)[Math.floor(0.9 * (values.length - 1))]);
 const normalised = (values: number[]): number[] => values.map((v) => v / typical(values));
-nl.show(nl.panelsFigure(sweepResults.map((r) => {
-  const figure = nl.lineFigure([
+nl.show(nl.viz.panelsFigure(sweepResults.map((r) => {
+  const figure = nl.viz.lineFigure([
     { name: 'loss (scaled)', x: sweep, y: normalised(r.loss), dash: 'dot' },
     { name: 'gradient ∂l/∂x₂', x: sweep, y: normalised(r.gradient) },
     { name: 'NL-Fisher', x: sweep, y: normalised(r.fisher) },
@@ -151,11 +151,11 @@ const sliderLambdas = [1e-3, 1e-2, 0.1, 1, 10];
 const sliderMethods = [sweepMethods[0], sweepMethods[2]];
 const sweepFrames = sliderLambdas.map((l) => ({
   label: String(l),
-  figure: nl.panelsFigure(sliderMethods.map((m) => {
-    const r = nl.gradientSweep(m.relax, { scores: baseScores, index: 2, values: sweep, lambda: l });
+  figure: nl.viz.panelsFigure(sliderMethods.map((m) => {
+    const r = nl.explore.gradientSweep(m.relax, { scores: baseScores, index: 2, values: sweep, lambda: l });
     return {
       title: m.label,
-      figure: nl.lineFigure([
+      figure: nl.viz.lineFigure([
         { name: 'gradient ∂l/∂x₂', x: sweep, y: normalised(r.gradient) },
         { name: 'NL-Fisher', x: sweep, y: normalised(r.fisher) },
         { name: 'NL-Hessian', x: sweep, y: normalised(r.hessian) },
@@ -163,7 +163,7 @@ const sweepFrames = sliderLambdas.map((l) => ({
     };
   }), { height: 420, title: 'x₂ component of the update as λ changes' }),
 }));
-nl.show(nl.sliderFigure(sweepFrames, { active: sliderLambdas.indexOf(0.1) }));
+nl.show(nl.viz.sliderFigure(sweepFrames, { active: sliderLambdas.indexOf(0.1) }));
 
 // %% [markdown]
 // ## The loss landscape over two scores, and the quadratic a Newton loss puts in its place
@@ -174,7 +174,7 @@ nl.show(nl.sliderFigure(sweepFrames, { active: sliderLambdas.indexOf(0.1) }));
 // its stationary point at z\*, and in practice is written `½‖z* − y‖²` with z\* held constant.
 
 // %%
-const grid = nl.linspace(-3, 3, smoke ? 25 : 61);
+const grid = nl.analysis.linspace(-3, 3, smoke ? 25 : 61);
 const start = [0.8, -0.6];
 const landscapeMethods: { label: string; relax: nl.Relaxation }[] = [
   { label: 'NeuralSort τ = 1', relax: nl.makeRelaxation('neuralsort', { tau: 1 }) },
@@ -183,8 +183,8 @@ const landscapeMethods: { label: string; relax: nl.Relaxation }[] = [
 /** Values of f over the grid, one row per x₁. */
 const gridOf = (f: (a: number, b: number) => number): number[][] => grid.map((b) => grid.map((a) => f(a, b)));
 /** A contour panel over the grid, without its own colour bar (each panel has its own scale: read the shapes), with the step y₀ → z*. */
-const marked = (z: number[][], target: number[]): nl.Figure => {
-  const figure = nl.contourFigure(grid, grid, z, { xTitle: 'x₀', yTitle: 'x₁', xRange: [grid[0], grid[grid.length - 1]], yRange: [grid[0], grid[grid.length - 1]] });
+const marked = (z: number[][], target: number[]): nl.viz.Figure => {
+  const figure = nl.viz.contourFigure(grid, grid, z, { xTitle: 'x₀', yTitle: 'x₁', xRange: [grid[0], grid[grid.length - 1]], yRange: [grid[0], grid[grid.length - 1]] });
   figure.data[0].showscale = false;
   figure.data.push({ type: 'scatter', mode: 'lines+markers', x: [start[0], target[0]], y: [start[1], target[1]], showlegend: false, marker: { color: ['white', 'red'], size: 9, line: { color: 'black', width: 1 } }, line: { color: 'black', dash: 'dot' } });
   return figure;
@@ -196,11 +196,11 @@ const lossAfter = (one: nl.PerSampleLoss, options: nl.NewtonOptions): string => 
 });
 
 // %%
-const landscapePanels: { title: string; figure: nl.Figure }[] = [];
+const landscapePanels: { title: string; figure: nl.viz.Figure }[] = [];
 const landscapeRows: Record<string, unknown>[] = [];
 for (const m of landscapeMethods) {
-  const one = nl.twoScoreRankingLoss(m.relax);
-  const surface = nl.lossSurface(one, grid, grid);
+  const one = nl.explore.twoScoreRankingLoss(m.relax);
+  const surface = nl.explore.lossSurface(one, grid, grid);
   const { l0, g, h, z } = tf.tidy(() => {
     const y0 = tf.tensor2d([start]);
     const at = { l0: one(y0).dataSync()[0], g: Array.from(nl.perSampleGradients(y0, one).dataSync()), h: Array.from(nl.perSampleHessians(y0, one).dataSync()) };
@@ -218,7 +218,7 @@ for (const m of landscapeMethods) {
     relaxation: m.label,
     'loss at y₀': l0,
     'gradient g': g.map((v) => v.toFixed(3)).join(', '),
-    'Hessian eigenvalues': nl.spectrum(h, 2).values.map((v) => v.toFixed(3)).join(', '),
+    'Hessian eigenvalues': nl.analysis.spectrum(h, 2).values.map((v) => v.toFixed(3)).join(', '),
     [`loss at z* (λ = ${lambda}, as drawn)`]: lossAfter(one, { variant: 'hessian', lambda: lambda }),
     [`… λ = ${lambda}, negative curvature clipped`]: lossAfter(one, { variant: 'hessian', lambda: lambda, indefinite: 'clip' }),
     '… λ = 1': lossAfter(one, { variant: 'hessian', lambda: 1 }),
@@ -226,7 +226,7 @@ for (const m of landscapeMethods) {
 }
 
 // %%
-nl.show(nl.panelsFigure(landscapePanels, { columns: 3, height: 760, title: 'x₀ (horizontal) and x₁ (vertical); dark = low; white: y₀, red: the Newton target z*' }));
+nl.show(nl.viz.panelsFigure(landscapePanels, { columns: 3, height: 760, title: 'x₀ (horizontal) and x₁ (vertical); dark = low; white: y₀, red: the Newton target z*' }));
 nl.table(landscapeRows, `one Hessian Newton step from y₀ = (${start.join(', ')})`);
 
 // %% [markdown]
@@ -252,14 +252,14 @@ nl.table(landscapeRows, `one Hessian Newton step from y₀ = (${start.join(', ')
 // %%
 const rng = new nl.Rng(7);
 const eigenBatch = smoke ? 20 : 100;
-const eigenPanels: { title: string; figure: nl.Figure }[] = [];
+const eigenPanels: { title: string; figure: nl.viz.Figure }[] = [];
 const eigenRows: Record<string, unknown>[] = [];
 for (const n of smoke ? [5] : [5, 10]) {
   const batchScores = tf.tensor2d(rng.fillNormal(new Float32Array(eigenBatch * n)), [eigenBatch, n]);
   const batchTargets = tf.tensor2d(Float32Array.from({ length: eigenBatch * n }, () => rng.uniform()), [eigenBatch, n]);
-  const series: nl.Series[] = [];
+  const series: nl.viz.Series[] = [];
   for (const m of sweepMethods) {
-    const { values, vectors } = nl.spectrum(tf.tidy(() => nl.meanHessian(batchScores, nl.rankingLossPerSample(m.relax, batchTargets)).dataSync()), n);
+    const { values, vectors } = nl.analysis.spectrum(tf.tidy(() => nl.meanHessian(batchScores, nl.rankingLossPerSample(m.relax, batchTargets)).dataSync()), n);
     series.push({ name: m.label, x: values.map((_, k) => k + 1), y: values, mode: 'lines+markers' });
     const nearest = values.reduce((best, v, k) => (Math.abs(v) < Math.abs(values[best]) ? k : best), 0);
     eigenRows.push({
@@ -268,14 +268,14 @@ for (const n of smoke ? [5] : [5, 10]) {
       'smallest eigenvalue': values[0],
       'largest eigenvalue': values[n - 1],
       'eigenvalue nearest 0': values[nearest],
-      '|cos(its eigenvector, 1)|': Math.abs(nl.cosine(vectors[nearest], new Array(n).fill(1))),
+      '|cos(its eigenvector, 1)|': Math.abs(nl.analysis.cosine(vectors[nearest], new Array(n).fill(1))),
     });
   }
-  eigenPanels.push({ title: `n = ${n}`, figure: nl.lineFigure(series, { xTitle: 'eigenvalue index (ascending)', yTitle: 'eigenvalue of H̄' }) });
+  eigenPanels.push({ title: `n = ${n}`, figure: nl.viz.lineFigure(series, { xTitle: 'eigenvalue index (ascending)', yTitle: 'eigenvalue of H̄' }) });
 }
 
 // %%
-nl.show(nl.panelsFigure(eigenPanels, { height: 420, title: `eigenvalues of the batch-mean Hessian, ${eigenBatch} random samples`, sharedLegend: true }));
+nl.show(nl.viz.panelsFigure(eigenPanels, { height: 420, title: `eigenvalues of the batch-mean Hessian, ${eigenBatch} random samples`, sharedLegend: true }));
 nl.table(eigenRows, 'the zero eigenvalue belongs to the all-ones direction');
 const indefinite = eigenRows.filter((row) => (row['smallest eigenvalue'] as number) < -1e-4);
 nl.markdown(indefinite.length === 0

@@ -34,7 +34,7 @@ const preset = nb.preset;
 // 10 000 test digits for testing, so no digit is shared between splits. Two test sets at n = 5:
 
 // %%
-const examples = nl.makeEvaluationSets('test', 2, 5, nl.RANKING_EVALUATION_SEED).batch(0, 2);
+const examples = nl.data.makeEvaluationSets('test', 2, 5, nl.experiments.RANKING_EVALUATION_SEED).batch(0, 2);
 const itemPixels = examples.height * examples.width;
 const panels = [];
 for (let set = 0; set < 2; set++) {
@@ -43,10 +43,10 @@ for (let set = 0; set < 2; set++) {
   for (let item = 0; item < 5; item++) {
     const start = (set * 5 + item) * itemPixels;
     const rows = Array.from({ length: examples.height }, (_, r) => examples.images.subarray(start + r * examples.width, start + (r + 1) * examples.width));
-    panels.push({ title: `set ${set + 1}: ${values[item]} (rank ${ranks[item] + 1})`, figure: nl.heatmapFigure(rows, { colorscale: 'Greys', showScale: false, zmin: 0, zmax: 1 }) });
+    panels.push({ title: `set ${set + 1}: ${values[item]} (rank ${ranks[item] + 1})`, figure: nl.viz.heatmapFigure(rows, { colorscale: 'Greys', showScale: false, zmin: 0, zmax: 1 }) });
   }
 }
-const taskFigure = nl.panelsFigure(panels, { columns: 5, height: 330, title: 'Two sets of n = 5 four-digit items, with their values and true ranks' });
+const taskFigure = nl.viz.panelsFigure(panels, { columns: 5, height: 330, title: 'Two sets of n = 5 four-digit items, with their values and true ranks' });
 for (const key of Object.keys(taskFigure.layout).filter((k) => /^[xy]axis/.test(k))) {
   Object.assign(taskFigure.layout[key] as object, { showticklabels: false, scaleanchor: undefined });
 }
@@ -61,10 +61,10 @@ nl.show(taskFigure);
 // 2 000 steps of 32 sets; `paper` is the paper's setup, meant for a GPU.
 
 // %%
-const presets = [nl.RANKING_PRESETS.smoke, nl.RANKING_PRESETS.quick, nl.RANKING_PRESETS.paper];
+const presets = [nl.experiments.RANKING_PRESETS.smoke, nl.experiments.RANKING_PRESETS.quick, nl.experiments.RANKING_PRESETS.paper];
 nl.table(
   presets.map((p) => {
-    const model = nl.fourDigitCnn({ width: p.width, downscale: p.downscale });
+    const model = nl.models.fourDigitCnn({ width: p.width, downscale: p.downscale });
     const row = {
       preset: p.preset,
       'item pixels': `${model.itemHeight} × ${model.itemWidth}`,
@@ -101,7 +101,7 @@ nl.table(
 // Runs are stored under `data/results/ranking/` with their logs and checkpoints: a finished run is
 // loaded, not retrained, so this cell is fast once the runs exist (e.g. after the CLI commands at
 // the end of this notebook). The smoke preset trains into a temporary folder instead. Missing runs
-// train as many at once as the machine has free cores, each in its own process (`nl.runGridInProcesses`).
+// train as many at once as the machine has free cores, each in its own process (`nl.sweeps.runGridInProcesses`).
 
 // %%
 const methods = [
@@ -115,9 +115,9 @@ const methods = [
 ];
 const relaxations = ['neuralsort', 'logistic'];
 const seeds = preset === 'smoke' ? [0, 1] : [0, 1, 2];
-const resultsRoot = preset === 'smoke' ? fs.mkdtempSync(path.join(os.tmpdir(), 'newton-losses-03-')) : nl.DEFAULT_RESULTS_ROOT;
-const configs = methods.flatMap((method) => seeds.map((seed) => nl.resolveConfig(nl.rankingExperiment, { ...method, preset: preset, seed: seed })));
-const runIds = new Set(configs.map((config) => nl.runId(nl.rankingExperiment, config)));
+const resultsRoot = preset === 'smoke' ? fs.mkdtempSync(path.join(os.tmpdir(), 'newton-losses-03-')) : nl.experiments.DEFAULT_RESULTS_ROOT;
+const configs = methods.flatMap((method) => seeds.map((seed) => nl.experiments.resolveConfig(nl.experiments.rankingExperiment, { ...method, preset: preset, seed: seed })));
+const runIds = new Set(configs.map((config) => nl.experiments.runId(nl.experiments.rankingExperiment, config)));
 /** 'baseline', 'hessian λ=0.1', … */
 const methodName = (row: Record<string, unknown>): string => (row.variant === 'baseline' ? 'baseline' : `${row.variant} λ=${row.lambda}`);
 
@@ -129,8 +129,8 @@ if (preset === 'paper') {
 } else {
   const bar = nl.progress(`${configs.length} runs (${preset})`);
   const started = Date.now();
-  const jobs = nl.freeCores();
-  const grid = await nl.runGridInProcesses(nl.rankingExperiment, configs, {
+  const jobs = nl.sweeps.freeCores();
+  const grid = await nl.sweeps.runGridInProcesses(nl.experiments.rankingExperiment, configs, {
     jobs: jobs,
     resultsRoot: resultsRoot,
     progress: 'none',
@@ -148,13 +148,13 @@ if (preset === 'paper') {
 // over the seeds.
 
 // %%
-const evalRows = nl.loadRunLogs('ranking', 'eval', { resultsRoot: resultsRoot, where: { preset: preset } }).filter((row) => runIds.has(String(row.run_id)));
+const evalRows = nl.experiments.loadRunLogs('ranking', 'eval', { resultsRoot: resultsRoot, where: { preset: preset } }).filter((row) => runIds.has(String(row.run_id)));
 if (evalRows.length === 0) nl.markdown(`No ${preset} runs found under \`${resultsRoot}\`.`);
 for (const relaxation of relaxations) {
   const rows = evalRows.filter((row) => row.relaxation === relaxation);
   if (rows.length === 0) continue;
-  const curves = nl.curvesOverRuns(rows, { x: 'step', y: 'test_exact', by: ['variant', 'lambda'] }).map((curve) => ({ ...curve, name: methodName(curve.group) }));
-  nl.show(nl.bandFigure(curves, { title: `${relaxation}, n = 5: test exact match during training (${preset})`, xTitle: 'step', yTitle: 'exact match', bounds: [0, 1], height: 380 }));
+  const curves = nl.experiments.curvesOverRuns(rows, { x: 'step', y: 'test_exact', by: ['variant', 'lambda'] }).map((curve) => ({ ...curve, name: methodName(curve.group) }));
+  nl.show(nl.viz.bandFigure(curves, { title: `${relaxation}, n = 5: test exact match during training (${preset})`, xTitle: 'step', yTitle: 'exact match', bounds: [0, 1], height: 380 }));
 }
 
 // %% [markdown]
@@ -165,13 +165,13 @@ for (const relaxation of relaxations) {
 // levels are not comparable with a short run of a half-width CNN, the direction of the differences is.
 
 // %%
-const results = nl.loadResults('ranking', { resultsRoot: resultsRoot, where: { preset: preset } }).filter((row) => runIds.has(String(row.run_id)));
-const summary = nl.summarizeResults(results, ['relaxation', 'variant', 'lambda'], ['test_exact', 'test_elementwise', 'wall_s']);
+const results = nl.experiments.loadResults('ranking', { resultsRoot: resultsRoot, where: { preset: preset } }).filter((row) => runIds.has(String(row.run_id)));
+const summary = nl.experiments.summarizeResults(results, ['relaxation', 'variant', 'lambda'], ['test_exact', 'test_elementwise', 'wall_s']);
 /** The paper's test exact match (%) at n = 5, where it gives one. */
 const paperExact = (relaxation: string, variant: string): number | undefined =>
-  nl.PAPER_RANKING_EXACT_MATCH[`${relaxation}/5`]?.[variant as 'baseline' | 'hessian' | 'fisher'];
+  nl.experiments.PAPER_RANKING_EXACT_MATCH[`${relaxation}/5`]?.[variant as 'baseline' | 'hessian' | 'fisher'];
 nl.table(
-  nl.formatSummary(summary, ['test_exact', 'test_elementwise']).map((row, i) => ({
+  nl.experiments.formatSummary(summary, ['test_exact', 'test_elementwise']).map((row, i) => ({
     relaxation: row.relaxation,
     method: methodName(row),
     seeds: row.runs,
@@ -216,18 +216,18 @@ nl.markdown(
 // the gradient in the n-dimensional score space of each set, and how samples are weighted.
 
 // %%
-const trainRows = nl.loadRunLogs('ranking', 'train', { resultsRoot: resultsRoot, where: { preset: preset } }).filter((row) => runIds.has(String(row.run_id)));
+const trainRows = nl.experiments.loadRunLogs('ranking', 'train', { resultsRoot: resultsRoot, where: { preset: preset } }).filter((row) => runIds.has(String(row.run_id)));
 for (const relaxation of relaxations) {
   const rows = trainRows.filter((row) => row.relaxation === relaxation);
   if (rows.length === 0) continue;
   const every = Math.max(1, Math.round(Number(rows[rows.length - 1].step) / 40));
-  const before = nl.curvesOverRuns(rows, { x: 'step', y: 'grad_norm', by: ['variant', 'lambda'], every });
-  const after = nl.curvesOverRuns(rows, { x: 'step', y: 'newton_grad_norm', by: ['variant', 'lambda'], every });
+  const before = nl.experiments.curvesOverRuns(rows, { x: 'step', y: 'grad_norm', by: ['variant', 'lambda'], every });
+  const after = nl.experiments.curvesOverRuns(rows, { x: 'step', y: 'newton_grad_norm', by: ['variant', 'lambda'], every });
   const series = before.flatMap((curve, k) => [
     { name: `${methodName(curve.group)}: ‖∇L‖`, x: curve.x, y: curve.mean },
     { name: `${methodName(curve.group)}: ‖∇L*‖`, x: after[k].x, y: after[k].mean, dash: 'dash' as const },
   ]);
-  nl.show(nl.lineFigure(series, { title: `${relaxation}: gradient norm w.r.t. the scores (${preset})`, xTitle: 'step', yTitle: 'norm', logY: true, height: 380 }));
+  nl.show(nl.viz.lineFigure(series, { title: `${relaxation}: gradient norm w.r.t. the scores (${preset})`, xTitle: 'step', yTitle: 'norm', logY: true, height: 380 }));
 }
 
 // %% [markdown]
@@ -291,10 +291,10 @@ nl.table(curvatureRows, `Spectrum of M + λI over all training steps and seeds (
 // Their CSV files land in `data/results/ranking/`; the next cell loads whatever is there.
 
 // %%
-const paperRuns = nl.loadResults('ranking', { where: { preset: 'paper' } });
+const paperRuns = nl.experiments.loadResults('ranking', { where: { preset: 'paper' } });
 if (paperRuns.length === 0) {
   nl.markdown('No finished `paper` runs under `data/results/ranking/` yet.');
 } else {
-  const paperSummary = nl.summarizeResults(paperRuns, ['relaxation', 'n', 'variant', 'lambda'], ['test_exact', 'test_elementwise']);
-  nl.table(nl.formatSummary(paperSummary, ['test_exact', 'test_elementwise']), 'Paper-sized runs: test accuracy at the best validation step, mean ± std over seeds (%)');
+  const paperSummary = nl.experiments.summarizeResults(paperRuns, ['relaxation', 'n', 'variant', 'lambda'], ['test_exact', 'test_elementwise']);
+  nl.table(nl.experiments.formatSummary(paperSummary, ['test_exact', 'test_elementwise']), 'Paper-sized runs: test accuracy at the best validation step, mean ± std over seeds (%)');
 }

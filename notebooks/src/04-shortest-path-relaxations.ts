@@ -33,12 +33,12 @@ const rng = new nl.Rng(2024);
 // blackbox-backprop solver.
 
 // %%
-const maps = nl.generateTerrainMaps(N, 7, { split: 'test' });
-const probabilityMap = (values: ArrayLike<number>): nl.Figure => nl.probabilityHeatmap(nl.gridRows(values, G), { zTitle: 'on the path' });
-const weightsMap = nl.heatmapFigure(nl.gridRows(maps.weights, G), { colorscale: 'YlOrBr', zTitle: 'cost' });
-weightsMap.data.push(nl.pathMarkers(maps.paths, G));
-nl.show(nl.panelsFigure([
-  { title: `terrain map (${maps.imageSize} × ${maps.imageSize} px)`, figure: nl.rgbImageFigure(maps.maps.subarray(0, maps.imageSize ** 2 * 3), maps.imageSize) },
+const maps = nl.data.generateTerrainMaps(N, 7, { split: 'test' });
+const probabilityMap = (values: ArrayLike<number>): nl.viz.Figure => nl.viz.probabilityHeatmap(nl.viz.gridRows(values, G), { zTitle: 'on the path' });
+const weightsMap = nl.viz.heatmapFigure(nl.viz.gridRows(maps.weights, G), { colorscale: 'YlOrBr', zTitle: 'cost' });
+weightsMap.data.push(nl.viz.pathMarkers(maps.paths, G));
+nl.show(nl.viz.panelsFigure([
+  { title: `terrain map (${maps.imageSize} × ${maps.imageSize} px)`, figure: nl.viz.rgbImageFigure(maps.maps.subarray(0, maps.imageSize ** 2 * 3), maps.imageSize) },
   { title: `tile costs and the shortest path (cost ${maps.costs[0].toFixed(1)})`, figure: weightsMap },
 ], { height: 420 }));
 
@@ -61,14 +61,14 @@ const variants: { label: string; options: nl.RelaxedBellmanFordOptions }[] = [
   { label: 'Yager-1, for', options: { tConorm: 'yager_1', loop: 'for' } },
   { label: 'probabilistic, while', options: { tConorm: 'probabilistic', loop: 'while' } },
 ];
-const relaxedPanels: { title: string; figure: nl.Figure }[] = [];
+const relaxedPanels: { title: string; figure: nl.viz.Figure }[] = [];
 for (const { label, options } of variants) {
   for (const beta of betas) {
     const relaxed = tf.tidy(() => nl.relaxedBellmanFord(trueCosts.slice([0, 0, 0], [1, G, G]) as tf.Tensor3D, { ...options, beta, nIter: 25 }).dataSync());
     relaxedPanels.push({ title: `${label}, β = ${beta}`, figure: probabilityMap(relaxed) });
   }
 }
-nl.show(nl.panelsFigure(relaxedPanels, { columns: betas.length, height: 1100, title: 'relaxed path (0..1) on map 0, nIter = 25' }));
+nl.show(nl.viz.panelsFigure(relaxedPanels, { columns: betas.length, height: 1100, title: 'relaxed path (0..1) on map 0, nIter = 25' }));
 
 // %% [markdown]
 // What to see: at β = 10 every variant draws the true path sharply; at small β the soft-min
@@ -91,10 +91,10 @@ const sampleCounts = [3, 10, 30];
 const smoothedPanels = sampleCounts.map((samples) => {
   const mean = tf.tidy(() => nl.smoothedShortestPath(theta.slice([0, 0, 0], [1, G, G]) as tf.Tensor3D, { sigma, samples, rng: rng.fork(`paths-${samples}`) }).dataSync());
   const figure = probabilityMap(mean);
-  figure.data.push(nl.pathMarkers(maps.paths, G));
+  figure.data.push(nl.viz.pathMarkers(maps.paths, G));
   return { title: `mean of ${samples} perturbed paths`, figure };
 });
-nl.show(nl.panelsFigure(smoothedPanels, { height: 380, title: `smoothed path, σ = ${sigma}, under a noisy prediction of the costs (white: true path)` }));
+nl.show(nl.viz.panelsFigure(smoothedPanels, { height: 380, title: `smoothed path, σ = ${sigma}, under a noisy prediction of the costs (white: true path)` }));
 
 // %% [markdown]
 // What to see: with 3 samples the "smoothed" path takes only the values 0, 1/3, 2/3, 1 — three
@@ -126,7 +126,7 @@ const reference = tf.tidy(() => {
 const gReference = reference.gradients.dataSync();
 const hReference = reference.hessianMean.dataSync();
 /** cos of the rows of map k of two [N, M] arrays. */
-const cosineOfMap = (a: Float32Array, b: Float32Array, k: number): number => nl.cosine(a.subarray(k * M, (k + 1) * M), b.subarray(k * M, (k + 1) * M));
+const cosineOfMap = (a: Float32Array, b: Float32Array, k: number): number => nl.analysis.cosine(a.subarray(k * M, (k + 1) * M), b.subarray(k * M, (k + 1) * M));
 
 // %%
 const lambda = 10;
@@ -141,8 +141,8 @@ for (const [index, samples] of sampleCounts.entries()) {
     const estimate = nl.smoothedLossCurvature(y, truePaths, { ...lossOptions, samples, rng: rng.fork(`spread-${samples}-${r}`) });
     const g = estimate.gradients.dataSync();
     const h = estimate.hessianMean!.dataSync();
-    row.gradientError += nl.norm(g.map((v, i) => v - gReference[i])) / nl.norm(gReference) / repeats;
-    row.hessianError += nl.norm(h.map((v, i) => v - hReference[i])) / nl.norm(hReference) / repeats;
+    row.gradientError += nl.analysis.norm(g.map((v, i) => v - gReference[i])) / nl.analysis.norm(gReference) / repeats;
+    row.hessianError += nl.analysis.norm(h.map((v, i) => v - hReference[i])) / nl.analysis.norm(hReference) / repeats;
     const fisher = direction(estimate, 'fisher');
     const hessian = direction(estimate, 'hessian');
     for (let k = 0; k < N; k++) {
@@ -156,7 +156,7 @@ for (const [index, samples] of sampleCounts.entries()) {
 }
 
 // %%
-nl.show(nl.lineFigure([
+nl.show(nl.viz.lineFigure([
   { name: 'gradient (per map)', x: sampleCounts, y: spread.map((s) => s.gradientError), mode: 'lines+markers' },
   { name: 'Hessian (batch mean)', x: sampleCounts, y: spread.map((s) => s.hessianError), mode: 'lines+markers' },
   { name: '∝ 1/√S', x: sampleCounts, y: sampleCounts.map((s) => spread[0].hessianError * Math.sqrt(sampleCounts[0] / s)), dash: 'dot' },
@@ -207,14 +207,14 @@ const { poGradient, poNewton } = tf.tidy(() => {
 const scaled = (values: ArrayLike<number>): number[][] => {
   let peak = 1e-12;
   for (let j = 0; j < M; j++) peak = Math.max(peak, Math.abs(values[j]));
-  return nl.gridRows(Array.from({ length: M }, (_, j) => values[j] / peak), G);
+  return nl.viz.gridRows(Array.from({ length: M }, (_, j) => values[j] / peak), G);
 };
 const gradientPanel = (title: string, values: ArrayLike<number>) => {
-  const figure = nl.heatmapFigure(scaled(values), { colorscale: 'RdBu', zmin: -1, zmax: 1, zTitle: 'share of peak' });
-  figure.data.push(nl.pathMarkers(maps.paths, G));
+  const figure = nl.viz.heatmapFigure(scaled(values), { colorscale: 'RdBu', zmin: -1, zmax: 1, zTitle: 'share of peak' });
+  figure.data.push(nl.viz.pathMarkers(maps.paths, G));
   return { title, figure };
 };
-nl.show(nl.panelsFigure([
+nl.show(nl.viz.panelsFigure([
   gradientPanel('relaxed BF (L1): gradient', relaxedGradient),
   gradientPanel('relaxed BF: NL-Fisher, λ = 1', relaxedNewtonDirection),
   gradientPanel(`PO + FY (S = ${poSamples}): gradient y − ŷ`, poGradient),

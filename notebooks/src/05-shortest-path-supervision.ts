@@ -38,20 +38,20 @@ const M = G * G;
 // colour jitter and pixel noise. Three validation maps, their hidden costs and their true paths:
 
 // %%
-const baseConfig = nl.resolveConfig(nl.shortestPathExperiment, { preset: preset === 'paper' ? 'quick' : preset });
-const data = nl.loadShortestPathData(baseConfig.dataDir, { train: baseConfig.trainMaps, val: baseConfig.valMaps, test: baseConfig.testMaps });
+const baseConfig = nl.experiments.resolveConfig(nl.experiments.shortestPathExperiment, { preset: preset === 'paper' ? 'quick' : preset });
+const data = nl.experiments.loadShortestPathData(baseConfig.dataDir, { train: baseConfig.trainMaps, val: baseConfig.valMaps, test: baseConfig.testMaps });
 const val = data.splits.val;
 const shown = [0, 1, 2];
 /** Costs of map k as a heatmap with its colour bar (range 0..10 for the hidden costs, automatic for predictions) and path markers. */
-const costFigure = (costs: ArrayLike<number>, k: number, paths: { values: ArrayLike<number>; color: string; size: number }[], range?: [number, number]): nl.Figure => {
-  const figure = nl.heatmapFigure(nl.gridRows(costs, G, k), { colorscale: 'YlOrBr', zmin: range ? range[0] : undefined, zmax: range ? range[1] : undefined, zTitle: 'cost' });
-  for (const p of paths) figure.data.push(nl.pathMarkers(p.values, G, { k: k, color: p.color, size: p.size }));
+const costFigure = (costs: ArrayLike<number>, k: number, paths: { values: ArrayLike<number>; color: string; size: number }[], range?: [number, number]): nl.viz.Figure => {
+  const figure = nl.viz.heatmapFigure(nl.viz.gridRows(costs, G, k), { colorscale: 'YlOrBr', zmin: range ? range[0] : undefined, zmax: range ? range[1] : undefined, zTitle: 'cost' });
+  for (const p of paths) figure.data.push(nl.viz.pathMarkers(p.values, G, { k: k, color: p.color, size: p.size }));
   return figure;
 };
-const pathCost = (k: number): number => nl.dot(val.paths.subarray(k * M, (k + 1) * M), val.weights.subarray(k * M, (k + 1) * M));
-nl.show(nl.panelsFigure(
+const pathCost = (k: number): number => nl.analysis.dot(val.paths.subarray(k * M, (k + 1) * M), val.weights.subarray(k * M, (k + 1) * M));
+nl.show(nl.viz.panelsFigure(
   shown.flatMap((k) => [
-    { title: `map ${k}`, figure: nl.rgbImageFigure(nl.terrainMapImage(val, k), val.imageSize) },
+    { title: `map ${k}`, figure: nl.viz.rgbImageFigure(nl.data.terrainMapImage(val, k), val.imageSize) },
     { title: `hidden costs (dark = expensive), true path: cost ${pathCost(k).toFixed(1)}`, figure: costFigure(val.weights, k, [{ values: val.paths, color: 'white', size: 7 }], [0, 10]) },
   ]),
   { columns: 2, height: 1050, title: 'Validation maps with their hidden tile costs and true shortest paths' },
@@ -76,8 +76,8 @@ nl.show(nl.panelsFigure(
 // %%
 nl.table(
   (['smoke', 'quick', 'paper'] as const).map((name) => {
-    const p = nl.SHORTEST_PATH_PRESETS[name];
-    const model = nl.resnet18Trunk({ width: p.width });
+    const p = nl.experiments.SHORTEST_PATH_PRESETS[name];
+    const model = nl.models.resnet18Trunk({ width: p.width });
     const row = {
       preset: name,
       channels: model.channels,
@@ -85,7 +85,7 @@ nl.table(
       'train / val / test maps': `${p.trainMaps} / ${p.valMaps} / ${p.testMaps}`,
       batch: p.batchSize,
       epochs: p.epochs,
-      steps: nl.shortestPathExperiment.schedule(p).steps,
+      steps: nl.experiments.shortestPathExperiment.schedule(p).steps,
       lr: p.lr,
     };
     model.dispose();
@@ -102,23 +102,23 @@ nl.table(
 // (With the `paper` preset this trains the `quick` configuration.)
 
 // %%
-const watchConfig = nl.resolveConfig(nl.shortestPathExperiment, {
+const watchConfig = nl.experiments.resolveConfig(nl.experiments.shortestPathExperiment, {
   ...baseConfig,
   method: 'perturbed-fy',
   samples: 3,
   variant: 'hessian',
-  ...nl.SHORTEST_PATH_NEWTON_SETTINGS['perturbed-fy'].hessian,
+  ...nl.experiments.SHORTEST_PATH_NEWTON_SETTINGS['perturbed-fy'].hessian,
 });
 
 // %%
-const trainer = new nl.ShortestPathTrainer(watchConfig, data);
+const trainer = new nl.experiments.ShortestPathTrainer(watchConfig, data);
 const watched = [0, 1];
-const snapshots: { epoch: number; prediction: nl.ShortestPathPrediction; optimal: number }[] = [];
+const snapshots: { epoch: number; prediction: nl.experiments.ShortestPathPrediction; optimal: number }[] = [];
 const snapshot = (epoch: number): void => {
   snapshots.push({ epoch: epoch, prediction: trainer.predict('val', watched), optimal: trainer.evaluate().val_optimal });
 };
 snapshot(0);
-const watchBar = nl.progress(`training ${nl.runId(nl.shortestPathExperiment, watchConfig)}`);
+const watchBar = nl.progress(`training ${nl.experiments.runId(nl.experiments.shortestPathExperiment, watchConfig)}`);
 for (let epoch = 1; epoch <= watchConfig.epochs; epoch++) {
   for (let k = 1; k <= trainer.stepsPerEpoch; k++) trainer.step((epoch - 1) * trainer.stepsPerEpoch + k);
   if (epoch === Math.ceil(watchConfig.epochs / 2) || epoch === watchConfig.epochs) snapshot(epoch);
@@ -127,7 +127,7 @@ for (let epoch = 1; epoch <= watchConfig.epochs; epoch++) {
 trainer.dispose();
 
 // %%
-nl.show(nl.panelsFigure(
+nl.show(nl.viz.panelsFigure(
   watched.flatMap((k) =>
     snapshots.map((s) => ({
       title: `map ${k}, epoch ${s.epoch} (val optimal ${(100 * s.optimal).toFixed(0)}%)`,
@@ -152,39 +152,39 @@ nl.show(nl.panelsFigure(
 // stored under `data/results/shortest-path/` and a finished run is loaded instead of retrained,
 // so after the CLI's quick study this cell only reads CSV files (`smoke` trains into a
 // temporary folder instead). Missing runs train as many at once as the machine has free cores,
-// each in its own process (`nl.runGridInProcesses`).
+// each in its own process (`nl.sweeps.runGridInProcesses`).
 
 // %%
 const seeds = preset === 'smoke' ? [0, 1] : [0, 1, 2];
-const resultsRoot = preset === 'smoke' ? fs.mkdtempSync(path.join(os.tmpdir(), 'newton-losses-05-')) : nl.DEFAULT_RESULTS_ROOT;
-const compared: { method: nl.ShortestPathMethod; samples: number; variants: ('baseline' | 'hessian' | 'fisher')[] }[] = [
+const resultsRoot = preset === 'smoke' ? fs.mkdtempSync(path.join(os.tmpdir(), 'newton-losses-05-')) : nl.experiments.DEFAULT_RESULTS_ROOT;
+const compared: { method: nl.experiments.ShortestPathMethod; samples: number; variants: ('baseline' | 'hessian' | 'fisher')[] }[] = [
   { method: 'perturbed-fy', samples: 3, variants: ['baseline', 'hessian', 'fisher'] },
   { method: 'rbf-for-l1', samples: 0, variants: ['baseline', 'fisher'] },
 ];
 const configs = compared.flatMap((c) =>
   c.variants.flatMap((variant) =>
     seeds.map((seed) =>
-      nl.resolveConfig(nl.shortestPathExperiment, {
+      nl.experiments.resolveConfig(nl.experiments.shortestPathExperiment, {
         preset: preset,
         method: c.method,
         variant: variant,
         seed: seed,
         ...(c.samples ? { samples: c.samples } : {}),
-        ...(variant === 'baseline' ? {} : nl.SHORTEST_PATH_NEWTON_SETTINGS[c.method][variant]),
+        ...(variant === 'baseline' ? {} : nl.experiments.SHORTEST_PATH_NEWTON_SETTINGS[c.method][variant]),
       }),
     ),
   ),
 );
 
 // %%
-const runIds = new Set(configs.map((config) => nl.runId(nl.shortestPathExperiment, config)));
+const runIds = new Set(configs.map((config) => nl.experiments.runId(nl.experiments.shortestPathExperiment, config)));
 if (preset === 'paper') {
   nl.markdown('Preset `paper`: nothing is trained here (50 epochs of the full trunk per run); the sections below load the runs made with the CLI, if any.');
 } else {
   const bar = nl.progress(`${configs.length} runs (${preset})`);
   const started = Date.now();
-  const jobs = nl.freeCores();
-  const grid = await nl.runGridInProcesses(nl.shortestPathExperiment, configs, {
+  const jobs = nl.sweeps.freeCores();
+  const grid = await nl.sweeps.runGridInProcesses(nl.experiments.shortestPathExperiment, configs, {
     jobs: jobs,
     resultsRoot: resultsRoot,
     progress: 'none',
@@ -202,23 +202,23 @@ if (preset === 'paper') {
 // time differences mean little).
 
 // %%
-const evalRows = nl.loadRunLogs('shortest-path', 'eval', { resultsRoot: resultsRoot, where: { preset: preset } }).filter((row) => runIds.has(String(row.run_id)));
+const evalRows = nl.experiments.loadRunLogs('shortest-path', 'eval', { resultsRoot: resultsRoot, where: { preset: preset } }).filter((row) => runIds.has(String(row.run_id)));
 if (evalRows.length === 0) nl.markdown(`No ${preset} runs found under \`${resultsRoot}\`.`);
-const stepsPerEpoch = Math.floor(Number(nl.SHORTEST_PATH_PRESETS[preset].trainMaps) / Number(nl.SHORTEST_PATH_PRESETS[preset].batchSize));
+const stepsPerEpoch = Math.floor(Number(nl.experiments.SHORTEST_PATH_PRESETS[preset].trainMaps) / Number(nl.experiments.SHORTEST_PATH_PRESETS[preset].batchSize));
 for (const c of compared) {
   const rows = evalRows.filter((row) => row.method === c.method).map((row) => ({ ...row, epoch: Number(row.step) / stepsPerEpoch }));
   if (rows.length === 0) continue;
-  const wall = nl.curvesOverRuns(rows, { x: 'epoch', y: 'wall_s', by: ['variant'] });
+  const wall = nl.experiments.curvesOverRuns(rows, { x: 'epoch', y: 'wall_s', by: ['variant'] });
   const panels = [];
   for (const [metric, name] of [['test_optimal', 'optimal'], ['test_match', 'perfect match']]) {
-    const curves = nl.curvesOverRuns(rows, { x: 'epoch', y: metric, by: ['variant'] });
-    const byTime = nl.bandFigure(curves.map((curve, i) => ({ ...curve, x: wall[i].mean })), { xTitle: 'seconds', yTitle: name, bounds: [0, 1] });
-    const byEpoch = nl.bandFigure(curves, { xTitle: 'epoch', yTitle: name, bounds: [0, 1] });
+    const curves = nl.experiments.curvesOverRuns(rows, { x: 'epoch', y: metric, by: ['variant'] });
+    const byTime = nl.viz.bandFigure(curves.map((curve, i) => ({ ...curve, x: wall[i].mean })), { xTitle: 'seconds', yTitle: name, bounds: [0, 1] });
+    const byEpoch = nl.viz.bandFigure(curves, { xTitle: 'epoch', yTitle: name, bounds: [0, 1] });
     for (const trace of [...byTime.data, ...(panels.length ? byEpoch.data : [])]) trace.showlegend = false;
     panels.push({ title: `${name} vs epoch`, figure: byEpoch }, { title: `${name} vs wall-clock time`, figure: byTime });
   }
   const label = `${c.method}${c.samples ? `, ${c.samples} samples` : ''}`;
-  nl.show(nl.panelsFigure(panels, { columns: 2, height: 720, title: `${label}: test accuracy during training, ${seeds.length} seeds (${preset})` }));
+  nl.show(nl.viz.panelsFigure(panels, { columns: 2, height: 720, title: `${label}: test accuracy during training, ${seeds.length} seeds (${preset})` }));
 }
 
 // %% [markdown]
@@ -237,9 +237,9 @@ for (const c of compared) {
 
 // %%
 type CsvKey = string | number | boolean;
-const results = nl.loadResults('shortest-path', { resultsRoot: resultsRoot, where: { preset: preset } });
-const summary = nl.summarizeResults(results, ['method', 'samples', 'variant', 'lambda', 'indefinite'], ['test_match', 'test_optimal', 'test_cost_ratio', 'val_optimal', 'wall_s']);
-const best = new Map<string, nl.SummaryRow>();
+const results = nl.experiments.loadResults('shortest-path', { resultsRoot: resultsRoot, where: { preset: preset } });
+const summary = nl.experiments.summarizeResults(results, ['method', 'samples', 'variant', 'lambda', 'indefinite'], ['test_match', 'test_optimal', 'test_cost_ratio', 'val_optimal', 'wall_s']);
+const best = new Map<string, nl.experiments.SummaryRow>();
 for (const row of summary) {
   const key = JSON.stringify([row.method, row.samples, row.variant]);
   const current = best.get(key);
@@ -249,14 +249,14 @@ const cell = (method: string, samples: CsvKey, variant: string, metric: string):
   const row = best.get(JSON.stringify([method, samples, variant]));
   if (!row) return '–';
   const std = Number(row[`${metric}_std`]);
-  const digits = nl.metricUnit(metric) === '%' ? 1 : 2; // accuracies in %, the cost ratio as a multiple
-  const text = `${nl.formatMetric(metric, Number(row[`${metric}_mean`]), digits)}${Number.isNaN(std) ? '' : ` ± ${nl.formatMetric(metric, std, digits)}`}`;
+  const digits = nl.experiments.metricUnit(metric) === '%' ? 1 : 2; // accuracies in %, the cost ratio as a multiple
+  const text = `${nl.experiments.formatMetric(metric, Number(row[`${metric}_mean`]), digits)}${Number.isNaN(std) ? '' : ` ± ${nl.experiments.formatMetric(metric, std, digits)}`}`;
   return variant === 'baseline' ? text : `${text} (λ ${row.lambda}${row.indefinite === 'clip' ? ', clip' : ''})`;
 };
 
 // %%
 const methods = [...new Map(summary.map((row) => [JSON.stringify([row.method, row.samples]), [row.method, row.samples] as [string, CsvKey]])).values()].sort((a, b) =>
-  nl.SHORTEST_PATH_METHODS.indexOf(a[0] as nl.ShortestPathMethod) - nl.SHORTEST_PATH_METHODS.indexOf(b[0] as nl.ShortestPathMethod) || Number(a[1]) - Number(b[1]),
+  nl.experiments.SHORTEST_PATH_METHODS.indexOf(a[0] as nl.experiments.ShortestPathMethod) - nl.experiments.SHORTEST_PATH_METHODS.indexOf(b[0] as nl.experiments.ShortestPathMethod) || Number(a[1]) - Number(b[1]),
 );
 for (const [metric, caption] of [
   ['test_match', 'perfect match (%)'],
@@ -271,7 +271,7 @@ for (const [metric, caption] of [
       'NL (Hessian)': cell(method, samples, 'hessian', metric),
       'NL (Fisher)': cell(method, samples, 'fisher', metric),
       seeds: best.get(JSON.stringify([method, samples, 'baseline']))?.runs ?? 0,
-      ...(metric === 'test_match' ? { 'the paper (perfect match, full size)': nl.paperShortestPathNote(method, Number(samples)) ?? '–' } : {}),
+      ...(metric === 'test_match' ? { 'the paper (perfect match, full size)': nl.experiments.paperShortestPathNote(method, Number(samples)) ?? '–' } : {}),
     })),
     `Test ${caption}, preset ${preset}`,
   );
@@ -290,7 +290,7 @@ nl.markdown(
         .map((variant) => ({ variant: variant, value: gain(method, samples, variant) }))
         .filter((g) => g.value !== null)
         .map((g) => `${g.variant} ${g.value! >= 0 ? '+' : ''}${g.value!.toFixed(1)} points`);
-      const paper = nl.paperShortestPathNote(method, Number(samples));
+      const paper = nl.experiments.paperShortestPathNote(method, Number(samples));
       return parts.length ? `- **${method}${samples ? ` (${samples} samples)` : ''}**: ${parts.join(', ')} (optimal paths vs the baseline)${paper ? `; the paper: ${paper}` : ''}.` : '';
     })
     .filter((line) => line)

@@ -28,8 +28,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as nl from './src/notebook';
 const nb = await nl.setupNotebook();
-const study = nl.DIGIT_RANKING_STUDIES[nb.preset === 'smoke' ? 'smoke' : 'quick'];
-const resultsRoot = nb.preset === 'smoke' ? fs.mkdtempSync(path.join(os.tmpdir(), 'newton-losses-06-')) : nl.DEFAULT_RESULTS_ROOT;
+const study = nl.experiments.DIGIT_RANKING_STUDIES[nb.preset === 'smoke' ? 'smoke' : 'quick'];
+const resultsRoot = nb.preset === 'smoke' ? fs.mkdtempSync(path.join(os.tmpdir(), 'newton-losses-06-')) : nl.experiments.DEFAULT_RESULTS_ROOT;
 if (nb.preset === 'paper') nl.markdown('Preset `paper`: this benchmark has no paper-sized version; showing the `quick` study.');
 
 // %% [markdown]
@@ -38,7 +38,7 @@ if (nb.preset === 'paper') nl.markdown('Preset `paper`: this benchmark has no pa
 // table shows the presets: a quick run takes seconds to a minute on one CPU core.
 
 // %%
-const sets = nl.makeEvaluationSets('test', 2, 5, nl.RANKING_EVALUATION_SEED);
+const sets = nl.data.makeEvaluationSets('test', 2, 5, nl.experiments.RANKING_EVALUATION_SEED);
 nl.table(
   [0, 1].map((set) => {
     const values = Array.from(sets.values.subarray(set * 5, set * 5 + 5));
@@ -46,11 +46,11 @@ nl.table(
   }),
   'Two sets of n = 5 items: only the order is supervised',
 );
-const features = nl.valueDigits([sets.values[0]]);
-nl.show(nl.heatmapFigure([0, 1, 2, 3].map((k) => Array.from({ length: 10 }, (_, d) => (features[k] === d ? 1 : 0))), {
+const features = nl.models.valueDigits([sets.values[0]]);
+nl.show(nl.viz.heatmapFigure([0, 1, 2, 3].map((k) => Array.from({ length: 10 }, (_, d) => (features[k] === d ? 1 : 0))), {
   title: `Item ${sets.values[0]}: one row per digit position, one column per digit value`, xTitle: 'digit value', yTitle: 'position', colorscale: 'Greys', showScale: false, height: 260,
 }));
-nl.table(Object.values(nl.DIGIT_RANKING_PRESETS).map((p) => ({ preset: p.preset, steps: p.steps, 'batch (sets)': p.batchSize, lr: p.lr, hidden: p.hidden, 'eval every': p.evalEvery, 'validation / test sets': `${p.valSets} / ${p.testSets}` })), 'digit-ranking presets');
+nl.table(Object.values(nl.experiments.DIGIT_RANKING_PRESETS).map((p) => ({ preset: p.preset, steps: p.steps, 'batch (sets)': p.batchSize, lr: p.lr, hidden: p.hidden, 'eval every': p.evalEvery, 'validation / test sets': `${p.valSets} / ${p.testSets}` })), 'digit-ranking presets');
 
 // %% [markdown]
 // ## Running the study
@@ -58,14 +58,14 @@ nl.table(Object.values(nl.DIGIT_RANKING_PRESETS).map((p) => ({ preset: p.preset,
 // setting with the best mean validation exact match per relaxation, n and variant is then run on
 // all seeds (step 2), and at the larger n (step 3). Stored runs are loaded, missing ones trained
 // (and resumed if interrupted), as many at once as the machine has free cores, each in its own
-// process (`nl.runGridInProcesses`).
+// process (`nl.sweeps.runGridInProcesses`).
 
 // %%
 const runs = [];
 const bar = nl.progress('digit-ranking study');
-const jobs = nl.freeCores();
-const train = async (configs: nl.DigitRankingConfig[], stage: string) => {
-  const grid = await nl.runGridInProcesses(nl.digitRankingExperiment, configs, {
+const jobs = nl.sweeps.freeCores();
+const train = async (configs: nl.experiments.DigitRankingConfig[], stage: string) => {
+  const grid = await nl.sweeps.runGridInProcesses(nl.experiments.digitRankingExperiment, configs, {
     jobs: jobs,
     resultsRoot: resultsRoot,
     progress: 'none',
@@ -74,10 +74,10 @@ const train = async (configs: nl.DigitRankingConfig[], stage: string) => {
   if (grid.failures.length + grid.held.length) throw new Error([...grid.failures, ...grid.held].map((f) => f.error.message).join('\n'));
   runs.push(...grid.outcomes.map((outcome) => outcome.status));
 };
-await train(nl.digitRankingSelectionConfigs(study), 'step 1');
-const loadStudy = () => nl.loadResults('digit-ranking', { resultsRoot: resultsRoot, where: { preset: study.preset } });
-const selections = nl.digitRankingSelections(study, loadStudy());
-await train(nl.digitRankingFinalConfigs(study, selections), 'steps 2–3');
+await train(nl.experiments.digitRankingSelectionConfigs(study), 'step 1');
+const loadStudy = () => nl.experiments.loadResults('digit-ranking', { resultsRoot: resultsRoot, where: { preset: study.preset } });
+const selections = nl.experiments.digitRankingSelections(study, loadStudy());
+await train(nl.experiments.digitRankingFinalConfigs(study, selections), 'steps 2–3');
 const results = loadStudy();
 bar.update(1, `${runs.length} runs: ${runs.filter((s) => s === 'already-finished').length} loaded, ${runs.filter((s) => s === 'completed').length} trained`);
 
@@ -102,10 +102,10 @@ nl.table(
 // the CNN benchmark (its absolute level is not comparable; the direction and size of the gain are).
 
 // %%
-const comparisons = nl.digitRankingComparisons(study, results);
+const comparisons = nl.experiments.digitRankingComparisons(study, results);
 const pct = (x: number) => (100 * x).toFixed(1);
-const paper = (c: nl.DigitRankingComparison) => {
-  const p = nl.PAPER_RANKING_EXACT_MATCH[`${c.relaxation}/${c.n}`];
+const paper = (c: nl.experiments.DigitRankingComparison) => {
+  const p = nl.experiments.PAPER_RANKING_EXACT_MATCH[`${c.relaxation}/${c.n}`];
   return p?.baseline !== undefined && p[c.variant as 'hessian' | 'fisher'] !== undefined ? `${p.baseline} → ${p[c.variant as 'hessian' | 'fisher']}` : '';
 };
 nl.table(
@@ -117,7 +117,7 @@ nl.table(
   })),
   `Test exact match, digit-ranking ${study.preset}`,
 );
-nl.show(nl.intervalFigure(
+nl.show(nl.viz.intervalFigure(
   ['hessian', 'fisher'].map((variant) => ({
     name: variant,
     intervals: comparisons.filter((c) => c.variant === variant).map((c) => ({ label: `${c.relaxation}, n = ${c.n}`, estimate: 100 * c.difference, low: 100 * c.low, high: 100 * c.high })),
@@ -131,18 +131,18 @@ nl.show(nl.intervalFigure(
 // setting), mean ± std over seeds. A loss-bound benchmark should show the relaxations apart.
 
 // %%
-const methodOf = (row: nl.CsvRow) => String(row.variant);
+const methodOf = (row: nl.experiments.CsvRow) => String(row.variant);
 const chosenRuns = (relaxation: string) => {
-  const keep = new Set(nl.digitRankingFinalConfigs(study, selections).map((c) => nl.runId(nl.digitRankingExperiment, c)));
+  const keep = new Set(nl.experiments.digitRankingFinalConfigs(study, selections).map((c) => nl.experiments.runId(nl.experiments.digitRankingExperiment, c)));
   return results.filter((row) => row.relaxation === relaxation && keep.has(String(row.run_id)));
 };
-const byN = (rows: nl.CsvRow[]) => nl.summarizeResults(rows, ['variant', 'n'], ['test_exact']);
-nl.show(nl.panelsFigure(study.relaxations.map((relaxation) => {
+const byN = (rows: nl.experiments.CsvRow[]) => nl.experiments.summarizeResults(rows, ['variant', 'n'], ['test_exact']);
+nl.show(nl.viz.panelsFigure(study.relaxations.map((relaxation) => {
   const summary = byN(chosenRuns(relaxation));
   const series = ['baseline', 'hessian', 'fisher'].map((variant) => summary.filter((r) => r.variant === variant).sort((a, b) => Number(a.n) - Number(b.n)))
     .filter((rows) => rows.length > 0)
     .map((rows) => ({ name: String(rows[0].variant), x: rows.map((r) => Number(r.n)), mean: rows.map((r) => Number(r.test_exact_mean)), spread: rows.map((r) => Number(r.test_exact_std) || 0) }));
-  return { title: relaxation, figure: nl.bandFigure(series, { xTitle: 'n', yTitle: 'test exact match', bounds: [0, 1] }) };
+  return { title: relaxation, figure: nl.viz.bandFigure(series, { xTitle: 'n', yTitle: 'test exact match', bounds: [0, 1] }) };
 }), { columns: 2, height: 620, title: `Test exact match against n (${study.preset})` }));
 
 // %% [markdown]
@@ -153,11 +153,11 @@ nl.show(nl.panelsFigure(study.relaxations.map((relaxation) => {
 
 // %%
 const largest = Math.max(...study.n, ...study.largerN);
-const curves = nl.loadRunLogs('digit-ranking', 'eval', { resultsRoot: resultsRoot, where: { preset: study.preset, n: largest } });
-nl.show(nl.panelsFigure(study.relaxations.map((relaxation) => {
+const curves = nl.experiments.loadRunLogs('digit-ranking', 'eval', { resultsRoot: resultsRoot, where: { preset: study.preset, n: largest } });
+nl.show(nl.viz.panelsFigure(study.relaxations.map((relaxation) => {
   const keep = new Set(chosenRuns(relaxation).filter((r) => r.n === largest).map((r) => String(r.run_id)));
   const rows = curves.filter((row) => keep.has(String(row.run_id)));
-  return { title: relaxation, figure: nl.bandFigure(nl.curvesOverRuns(rows, { x: 'step', y: 'test_exact', by: ['variant'] }).map((c) => ({ ...c, name: methodOf(c.group) })), { xTitle: 'step', yTitle: 'test exact match', bounds: [0, 1] }) };
+  return { title: relaxation, figure: nl.viz.bandFigure(nl.experiments.curvesOverRuns(rows, { x: 'step', y: 'test_exact', by: ['variant'] }).map((c) => ({ ...c, name: methodOf(c.group) })), { xTitle: 'step', yTitle: 'test exact match', bounds: [0, 1] }) };
 }), { columns: 2, height: 620, title: `Learning curves at n = ${largest} (${study.preset})` }));
 
 // %% [markdown]
@@ -184,15 +184,15 @@ for (const relaxation of ['neuralsort', 'softsort']) {
     const rows = ablation.filter((row) => row.relaxation === relaxation && row.n === n);
     const lambdas = [...new Set(rows.filter((r) => r.variant !== 'baseline').map((r) => Number(r.lambda)))].sort((a, b) => a - b);
     if (lambdas.length === 0) continue;
-    const summary = nl.summarizeResults(rows, ['variant', 'lambda', 'indefinite'], ['test_exact']);
+    const summary = nl.experiments.summarizeResults(rows, ['variant', 'lambda', 'indefinite'], ['test_exact']);
     const base = summary.find((r) => r.variant === 'baseline');
     const line = (variant: string) => summary.filter((r) => r.variant === variant && r.indefinite === 'invert').sort((a, b) => Number(a.lambda) - Number(b.lambda));
     const series = ['hessian', 'fisher'].map((variant) => ({ name: variant, x: line(variant).map((r) => Number(r.lambda)), mean: line(variant).map((r) => Number(r.test_exact_mean)), spread: line(variant).map((r) => Number(r.test_exact_std) || 0) }));
     if (base) series.push({ name: 'baseline', x: [lambdas[0], lambdas[lambdas.length - 1]], mean: [Number(base.test_exact_mean), Number(base.test_exact_mean)], spread: [Number(base.test_exact_std) || 0, Number(base.test_exact_std) || 0] });
-    panels.push({ title: `${relaxation}, n = ${n}`, figure: nl.bandFigure(series, { xTitle: 'λ', yTitle: 'test exact match', logX: true, bounds: [0, 1] }) });
+    panels.push({ title: `${relaxation}, n = ${n}`, figure: nl.viz.bandFigure(series, { xTitle: 'λ', yTitle: 'test exact match', logX: true, bounds: [0, 1] }) });
   }
 }
-nl.show(nl.panelsFigure(panels, { columns: 2, height: 620, title: `λ ablation: test exact match against λ (${study.preset})` }));
+nl.show(nl.viz.panelsFigure(panels, { columns: 2, height: 620, title: `λ ablation: test exact match against λ (${study.preset})` }));
 
 // %% [markdown]
 // ## Back to the CNN, at the largest budget this machine affords
@@ -210,14 +210,14 @@ nl.show(nl.panelsFigure(panels, { columns: 2, height: 620, title: `λ ablation: 
 
 // %%
 const cnnWhere = { preset: 'quick', relaxation: 'neuralsort', n: 5, steps: 6000 };
-const cnnCurves = nl.loadRunLogs('ranking', 'eval', { resultsRoot: resultsRoot, where: cnnWhere }).filter((row) => row.variant === 'baseline' || row.lambda === 1e-4);
+const cnnCurves = nl.experiments.loadRunLogs('ranking', 'eval', { resultsRoot: resultsRoot, where: cnnWhere }).filter((row) => row.variant === 'baseline' || row.lambda === 1e-4);
 if (cnnCurves.length === 0) {
   nl.markdown('No stored CNN runs of this cell under `' + resultsRoot + '` (run the command above).');
 } else {
-  const bands = nl.curvesOverRuns(cnnCurves, { x: 'step', y: 'test_exact', by: ['variant'] }).map((c) => ({ ...c, name: `${c.group.variant} (${c.runs} seeds)` }));
-  nl.show(nl.bandFigure(bands, { title: 'CNN, NeuralSort, n = 5: test exact match during training (quick model, 6 000 steps)', xTitle: 'step', yTitle: 'test exact match', bounds: [0, 1] }));
-  const cnnResults = nl.loadResults('ranking', { resultsRoot: resultsRoot, where: cnnWhere }).filter((row) => row.variant === 'baseline' || row.lambda === 1e-4);
-  const [cnn] = nl.pairedComparisons(cnnResults, { metric: 'test_exact', cell: ['relaxation', 'n'], method: ['variant', 'lambda'], baseline: { variant: 'baseline' } });
+  const bands = nl.experiments.curvesOverRuns(cnnCurves, { x: 'step', y: 'test_exact', by: ['variant'] }).map((c) => ({ ...c, name: `${c.group.variant} (${c.runs} seeds)` }));
+  nl.show(nl.viz.bandFigure(bands, { title: 'CNN, NeuralSort, n = 5: test exact match during training (quick model, 6 000 steps)', xTitle: 'step', yTitle: 'test exact match', bounds: [0, 1] }));
+  const cnnResults = nl.experiments.loadResults('ranking', { resultsRoot: resultsRoot, where: cnnWhere }).filter((row) => row.variant === 'baseline' || row.lambda === 1e-4);
+  const [cnn] = nl.experiments.pairedComparisons(cnnResults, { metric: 'test_exact', cell: ['relaxation', 'n'], method: ['variant', 'lambda'], baseline: { variant: 'baseline' } });
   nl.markdown(cnn
     ? `Finished runs, paired by seed: baseline ${pct(cnn.baselineMean)}%, Fisher λ = 10⁻⁴ ${pct(cnn.methodMean)}%, difference ${cnn.difference >= 0 ? '+' : ''}${pct(cnn.difference)} points [${pct(cnn.low)}, ${pct(cnn.high)}] over ${cnn.pairs} seeds (the paper, full budget: 71.33 → 83.93 with the Fisher variant).`
     : 'No seed has finished both variants yet: the curves above show the runs as far as they got (they resume where they stopped).');
@@ -230,7 +230,7 @@ if (cnnCurves.length === 0) {
 // %%
 const gains = comparisons.filter((c) => c.low > 0);
 const losses = comparisons.filter((c) => c.high < 0);
-const line = (c: nl.DigitRankingComparison) => `${c.relaxation}, n = ${c.n}, ${c.variant} (λ ${c.lambda}${c.variant === 'hessian' ? `, ${c.indefinite}` : ''}): ${c.difference >= 0 ? '+' : ''}${pct(c.difference)} points [${pct(c.low)}, ${pct(c.high)}]`;
+const line = (c: nl.experiments.DigitRankingComparison) => `${c.relaxation}, n = ${c.n}, ${c.variant} (λ ${c.lambda}${c.variant === 'hessian' ? `, ${c.indefinite}` : ''}): ${c.difference >= 0 ? '+' : ''}${pct(c.difference)} points [${pct(c.low)}, ${pct(c.high)}]`;
 nl.markdown([
   `**${gains.length} of ${comparisons.length}** comparisons show a gain whose 95% interval excludes 0${gains.length ? ':' : '.'}`,
   gains.map((c) => `- ${line(c)}`).join('\n'),
