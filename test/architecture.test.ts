@@ -21,6 +21,8 @@ import {
   SORTING_RELAXATIONS,
   RELAXATION_DEFAULTS,
   type CurvatureRequest,
+  type IndefinitePolicy,
+  type RelaxationName,
 } from '../src/index';
 import { relativeError } from '../src/analysis/index';
 import {
@@ -33,6 +35,12 @@ import {
   rankingExperiment,
   digitRankingExperiment,
   shortestPathExperiment,
+  type DigitRankingConfig,
+  type RankingConfig,
+  type RankingVariant,
+  type ShortestPathConfig,
+  type ShortestPathMethod,
+  type ShortestPathVariant,
 } from '../src/experiments/index';
 
 before(async () => {
@@ -143,6 +151,7 @@ test('shortest-path methods are table rows: the list, the kind and the options a
       assert.equal(config[key] !== 0, row.parameters.includes(key), `${row.name}: ${key} = ${config[key]}`);
     }
   }
+  // @ts-expect-error a method outside the table is a type error, and at run time (from JavaScript) an error naming the methods
   assert.throws(() => shortestPathLoss({ ...SHORTEST_PATH_PRESETS.smoke, method: 'astar' }), /unknown method 'astar'; expected one of rbf-for-l1/);
 });
 
@@ -157,6 +166,32 @@ test('option tables: the range of each option comes from its declaration, for ev
         assert.throws(() => resolveConfig(experiment as never, { preset: 'smoke', [spec.name]: 0 }), new RegExp(`option '${spec.name}' must be a finite number > 0, got 0`));
       }
     }
+  }
+});
+
+/** true when A and B are the same type (a type-level check: `npm run typecheck` fails otherwise). */
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+test('config types follow from the option tables: a string option with choices is their union, the keys are the options', () => {
+  const types: Equal<
+    [
+      RankingConfig['relaxation'],
+      RankingConfig['variant'],
+      RankingConfig['n'],
+      RankingConfig['preset'],
+      DigitRankingConfig['indefinite'],
+      DigitRankingConfig['hidden'],
+      ShortestPathConfig['method'],
+      ShortestPathConfig['variant'],
+      ShortestPathConfig['spectrum'],
+      ShortestPathConfig['dataDir'],
+    ],
+    [RelaxationName, RankingVariant, number, 'smoke' | 'quick' | 'paper', IndefinitePolicy, number, ShortestPathMethod, ShortestPathVariant, boolean, string]
+  > = true;
+  assert.equal(types, true);
+  for (const experiment of [rankingExperiment, digitRankingExperiment, shortestPathExperiment]) {
+    const config = resolveConfig(experiment as never, { preset: 'smoke' });
+    assert.deepEqual(Object.keys(config).sort(), experiment.options.map((spec) => spec.name).sort(), experiment.name);
   }
 });
 

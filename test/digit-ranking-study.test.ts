@@ -49,7 +49,7 @@ test('digit-ranking study: baselines on every seed, candidates on the selection 
   assert.deepEqual(group('neuralsort', 'hessian'), { relaxation: 'neuralsort', n: 5, variant: 'hessian', lambda: 1, indefinite: 'invert' });
   assert.deepEqual(group('logistic', 'hessian'), { relaxation: 'logistic', n: 5, variant: 'hessian', lambda: 1, indefinite: 'clip' });
   const finals = digitRankingFinalConfigs(study, chosen);
-  const has = (o: Partial<CsvRow>) => finals.some((c) => Object.entries(o).every(([k, v]) => c[k] === v));
+  const has = (o: Partial<CsvRow>) => finals.some((c: Record<string, unknown>) => Object.entries(o).every(([k, v]) => c[k] === v));
   for (const seed of study.seeds) {
     assert.ok(has({ relaxation: 'neuralsort', n: 5, variant: 'hessian', lambda: 1, seed }), `chosen setting, seed ${seed}`);
     assert.ok(has({ relaxation: 'logistic', n: 8, variant: 'baseline', seed }), `larger n baseline, seed ${seed}`);

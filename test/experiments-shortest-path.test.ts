@@ -16,6 +16,7 @@ import {
   SHORTEST_PATH_PRESETS,
   SHORTEST_PATH_METHODS,
   assembleBatch,
+  type RunConfig,
   type ShortestPathConfig,
 } from '../src/experiments/index';
 import { main } from '../src/cli';
@@ -24,7 +25,8 @@ before(async () => {
   await initBackend('wasm');
 });
 
-const smoke = (overrides: Partial<ShortestPathConfig> = {}): ShortestPathConfig =>
+/** The smoke config with `overrides`, which may be wrong: like the CLI's, they are checked at run time. */
+const smoke = (overrides: Partial<RunConfig> = {}): ShortestPathConfig =>
   resolveConfig(shortestPathExperiment, { preset: 'smoke', ...overrides });
 
 function capture(): { io: { stdout: { write(t: string): boolean }; stderr: { write(t: string): boolean } }; out: () => string; err: () => string } {

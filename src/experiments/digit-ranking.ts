@@ -14,18 +14,30 @@
 import * as tf from '@tensorflow/tfjs';
 import { fourDigitTrainingValues, makeEvaluationSets, type EvaluationSets } from '../data/index';
 import { digitMlp, valueDigits, type DigitMlp } from '../models/index';
-import { INDEFINITE_POLICIES, type IndefinitePolicy } from '../newton/index';
-import { makeRelaxation, type Relaxation, type RelaxationName } from '../relaxations/sorting/index';
-import { checkConfig, checkNewtonLambda, type Experiment, type MetricRow } from './experiment';
+import { INDEFINITE_POLICIES } from '../newton/index';
+import { makeRelaxation, type Relaxation } from '../relaxations/sorting/index';
+import { checkConfig, checkNewtonLambda, type ConfigOf, type Experiment, type MetricRow, type OptionSpec } from './experiment';
 import { ModelTrainer } from './model-trainer';
 import { evaluateRanking, rankingObjective } from './ranking-objective';
 import { MAX_ARRAY_BYTES, RANKING_EVALUATION_SEED, relaxationParams } from './ranking';
-import { SET_RANKING_OPTIONS, withRankingLambda, type RankingVariant, type WithoutLambda, type SetRankingConfig } from './ranking-presets';
+import { SET_RANKING_OPTIONS, withRankingLambda } from './ranking-presets';
 
-export interface DigitRankingConfig extends SetRankingConfig {
-  indefinite: string;
-  hidden: number;
-}
+/** The options of the loss-bound ranking experiment, in `--help` order: the one declaration of `DigitRankingConfig`. */
+export const DIGIT_RANKING_OPTIONS = [
+  { name: 'preset', type: 'string', choices: ['smoke', 'quick', 'long'], description: 'size preset: smoke (seconds), quick (the study), long (5× the steps)' },
+  ...(['relaxation', 'variant', 'lambda'] as const).map((name) => SET_RANKING_OPTIONS[name]),
+  {
+    name: 'indefinite',
+    type: 'string',
+    choices: INDEFINITE_POLICIES,
+    description: "hessian variant, M + λI indefinite: 'invert' exactly (the paper's (M + λI)⁻¹) or 'clip' eigenvalues below λ to λ (stored as invert otherwise)",
+  },
+  ...(['n', 'steps', 'batchSize', 'lr', 'evalEvery', 'valSets', 'testSets'] as const).map((name) => SET_RANKING_OPTIONS[name]),
+  { name: 'hidden', type: 'integer', atLeast: 1, description: 'hidden units of the MLP' },
+  ...(['tau', 'steepness', 'seed'] as const).map((name) => SET_RANKING_OPTIONS[name]),
+] as const satisfies readonly OptionSpec[];
+
+export type DigitRankingConfig = ConfigOf<typeof DIGIT_RANKING_OPTIONS>;
 
 const common = {
   relaxation: 'neuralsort',
@@ -51,7 +63,7 @@ const common = {
  * - `long`: 5 000 steps, for the learning curves past the quick budget.
  * - `smoke`: a few steps; what the tests run.
  */
-export const DIGIT_RANKING_PRESETS: Readonly<Record<'smoke' | 'quick' | 'long', WithoutLambda<DigitRankingConfig>>> = {
+export const DIGIT_RANKING_PRESETS: Readonly<Record<DigitRankingConfig['preset'], Omit<DigitRankingConfig, 'lambda'>>> = {
   smoke: { ...common, preset: 'smoke', steps: 20, evalEvery: 10, valSets: 50, testSets: 50 },
   quick: { ...common, preset: 'quick', steps: 500, evalEvery: 25, valSets: 500, testSets: 1000 },
   long: { ...common, preset: 'long', steps: 5000, evalEvery: 250, valSets: 500, testSets: 1000 },
@@ -64,7 +76,7 @@ export class DigitRankingTrainer extends ModelTrainer<DigitMlp> {
 
   constructor(readonly config: DigitRankingConfig) {
     super(digitMlp({ hidden: config.hidden, seed: config.seed }), config.lr);
-    this.relaxation = makeRelaxation(config.relaxation as RelaxationName, relaxationParams(config));
+    this.relaxation = makeRelaxation(config.relaxation, relaxationParams(config));
     this.evaluationSets = {
       validation: makeEvaluationSets('validation', config.valSets, config.n, RANKING_EVALUATION_SEED),
       test: makeEvaluationSets('test', config.testSets, config.n, RANKING_EVALUATION_SEED),
@@ -79,7 +91,7 @@ export class DigitRankingTrainer extends ModelTrainer<DigitMlp> {
     const value = tf.tidy(() => {
       const digits = tf.tensor3d(valueDigits(values), [batchSize, n, 4], 'int32');
       const targets = tf.tensor2d(values, [batchSize, n]);
-      const options = { variant: variant as RankingVariant, lambda, indefinite: indefinite as IndefinitePolicy };
+      const options = { variant, lambda, indefinite };
       return this.minimize(() => rankingObjective(this.model.apply(digits), targets, this.relaxation, options, row)).dataSync()[0];
     });
     if (variant === 'baseline') row.loss = value;
@@ -101,19 +113,7 @@ export class DigitRankingTrainer extends ModelTrainer<DigitMlp> {
 export const digitRankingExperiment: Experiment<DigitRankingConfig> = {
   name: 'digit-ranking',
   description: 'Loss-bound ranking benchmark: four-digit sets given as one-hot digits to a small MLP (relaxed sorting, baseline vs Newton losses)',
-  options: [
-    { name: 'preset', type: 'string', choices: Object.keys(DIGIT_RANKING_PRESETS), description: 'size preset: smoke (seconds), quick (the study), long (5× the steps)' },
-    ...(['relaxation', 'variant', 'lambda'] as const).map((name) => SET_RANKING_OPTIONS[name]),
-    {
-      name: 'indefinite',
-      type: 'string',
-      choices: INDEFINITE_POLICIES,
-      description: "hessian variant, M + λI indefinite: 'invert' exactly (the paper's (M + λI)⁻¹) or 'clip' eigenvalues below λ to λ (stored as invert otherwise)",
-    },
-    ...(['n', 'steps', 'batchSize', 'lr', 'evalEvery', 'valSets', 'testSets'] as const).map((name) => SET_RANKING_OPTIONS[name]),
-    { name: 'hidden', type: 'integer', atLeast: 1, description: 'hidden units of the MLP' },
-    ...(['tau', 'steepness', 'seed'] as const).map((name) => SET_RANKING_OPTIONS[name]),
-  ],
+  options: DIGIT_RANKING_OPTIONS,
   presets: DIGIT_RANKING_PRESETS,
   defaultPreset: 'quick',
   validate: validateDigitRankingConfig,
@@ -142,15 +142,15 @@ export const digitRankingExperiment: Experiment<DigitRankingConfig> = {
  */
 export function validateDigitRankingConfig(given: Record<string, unknown>): DigitRankingConfig {
   const config = withRankingLambda(given);
-  checkConfig(digitRankingExperiment, config);
-  const { n, batchSize, valSets, testSets } = config as unknown as DigitRankingConfig;
+  checkConfig('digit-ranking', DIGIT_RANKING_OPTIONS, config);
+  const { n, batchSize, valSets, testSets } = config;
   for (const [bytes, what] of [
     [batchSize * n * n * 4, `the relaxed permutation matrices of batchSize ${batchSize} × n ${n} × n ${n}`],
     [Math.max(valSets, testSets) * n * 4 * 4, `the digit indices of ${Math.max(valSets, testSets)} evaluation sets × n ${n} items`],
   ] as const) {
     if (bytes > MAX_ARRAY_BYTES) throw new Error(`digit-ranking: option 'n' = ${n} cannot fit: ${what} take ${(bytes / 1e9).toPrecision(3)} GB, more than the ${(MAX_ARRAY_BYTES / 1e9).toPrecision(3)} GB one array may take`);
   }
-  const normalised = { ...(config as unknown as DigitRankingConfig) };
+  const normalised = { ...config };
   if (config.variant === 'baseline') normalised.lambda = 0;
   else checkNewtonLambda('digit-ranking', config.lambda);
   if (config.variant !== 'hessian') normalised.indefinite = 'invert';

@@ -30,6 +30,27 @@ export interface OptionSpec {
   defaultText?: string;
 }
 
+/**
+ * The value type an option declares: `'number'` and `'integer'` → number, `'boolean'` → boolean,
+ * `'string'` → the union of its `choices` (a free string without them).
+ */
+export type OptionValue<S extends OptionSpec> = S['type'] extends 'string'
+  ? S extends { choices: readonly (infer Choice extends string)[] }
+    ? Choice
+    : string
+  : S['type'] extends 'boolean'
+    ? boolean
+    : number;
+
+/**
+ * The config type an option table declares (a list of options, or options by name): one key per
+ * option (its `name`), typed by `OptionValue`. Declare the table `as const` so that names and
+ * choices stay literal, e.g. `type RankingConfig = ConfigOf<typeof RANKING_OPTIONS>`.
+ */
+export type ConfigOf<Options extends readonly OptionSpec[] | Readonly<Record<string, OptionSpec>>> = {
+  -readonly [S in Options extends readonly OptionSpec[] ? Options[number] : Options[keyof Options] as S['name']]: OptionValue<S>;
+};
+
 /** When to train and evaluate: steps 1..`steps`, evaluation at step 0, every `evalEvery` steps and at the end. */
 export interface Schedule {
   steps: number;
@@ -157,17 +178,22 @@ export function checkOptionValue(context: string, spec: OptionSpec, value: unkno
 
 /**
  * Checks a complete config against an experiment's option table: no unknown option, none missing,
- * each value of its type, in its range or choices. What depends on other options (λ > 0 only for
- * a Newton variant, sizes that must fit) is the experiment's `validate`.
+ * each value of its type, in its range or choices; afterwards `config` has the table's type
+ * (`ConfigOf<typeof options>`). Errors start with `context` (the experiment's name). What depends
+ * on other options (λ > 0 only for a Newton variant, sizes that must fit) is the experiment's `validate`.
  */
-export function checkConfig(experiment: { name: string; options: readonly OptionSpec[] }, config: Record<string, unknown>): void {
-  const names = experiment.options.map((spec) => spec.name);
+export function checkConfig<Options extends readonly OptionSpec[]>(
+  context: string,
+  options: Options,
+  config: Record<string, unknown>,
+): asserts config is ConfigOf<Options> {
+  const names = options.map((spec) => spec.name);
   for (const key of Object.keys(config)) {
-    if (!names.includes(key)) throw new Error(`${experiment.name}: unknown option '${key}'; expected one of ${names.join(', ')}`);
+    if (!names.includes(key)) throw new Error(`${context}: unknown option '${key}'; expected one of ${names.join(', ')}`);
   }
-  for (const spec of experiment.options) {
-    if (config[spec.name] === undefined) throw new Error(`${experiment.name}: option '${spec.name}' must be set (the config is incomplete)`);
-    checkOptionValue(experiment.name, spec, config[spec.name]);
+  for (const spec of options) {
+    if (config[spec.name] === undefined) throw new Error(`${context}: option '${spec.name}' must be set (the config is incomplete)`);
+    checkOptionValue(context, spec, config[spec.name]);
   }
 }
 

@@ -5,7 +5,7 @@ export type { Checkpoint, StoredTensor, JsonValue } from './checkpoint';
 export { parseCsv, readCsv, readJsonFile, toCsv, writeCsv, writeFileAtomic, FileWriteError } from './csv';
 export type { CsvRow, CsvValue } from './csv';
 export { resolveConfig, checkOptionValue } from './experiment';
-export type { Experiment, Trainer, TrainerOptions, OptionSpec, RunConfig, ConfigValue, Schedule, MetricRow } from './experiment';
+export type { Experiment, Trainer, TrainerOptions, OptionSpec, OptionValue, ConfigOf, RunConfig, ConfigValue, Schedule, MetricRow } from './experiment';
 export { DataParallelGradients, shareBounds } from './data-parallel';
 export type { DataParallelOptions } from './data-parallel';
 export type { ModelSpec } from './data-parallel-models';

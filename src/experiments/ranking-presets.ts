@@ -13,7 +13,7 @@
  * - `smoke`: seconds; what the tests run. Learns a little, proves nothing.
  */
 import { RELAXATION_NAMES } from '../relaxations/sorting/index';
-import type { OptionSpec, RunConfig } from './experiment';
+import type { ConfigOf, OptionSpec } from './experiment';
 
 export const RANKING_VARIANTS = ['baseline', 'hessian', 'fisher'] as const;
 export type RankingVariant = (typeof RANKING_VARIANTS)[number];
@@ -39,25 +39,7 @@ export function withRankingLambda<T extends Record<string, unknown>>(config: T):
   return { ...config, lambda };
 }
 
-/** What every set-ranking experiment's config has (`ranking` on pixels, `digit-ranking` on digits). */
-export interface SetRankingConfig extends RunConfig {
-  preset: string;
-  relaxation: string;
-  variant: string;
-  lambda: number;
-  n: number;
-  steps: number;
-  batchSize: number;
-  lr: number;
-  evalEvery: number;
-  valSets: number;
-  testSets: number;
-  tau: number;
-  steepness: number;
-  seed: number;
-}
-
-/** The options of `SetRankingConfig` (all but the preset, whose choices are the experiment's), by name. */
+/** The options both set-ranking experiments have (`ranking` on pixels, `digit-ranking` on digits), by name; the preset is each experiment's own. */
 export const SET_RANKING_OPTIONS = {
   relaxation: { name: 'relaxation', type: 'string', choices: RELAXATION_NAMES, description: 'relaxed sort: neuralsort, softsort, or a sorting network named by its sigmoid (nl.SORTING_RELAXATIONS)' },
   variant: { name: 'variant', type: 'string', choices: RANKING_VARIANTS, description: 'baseline (plain loss) or Newton loss with the hessian / fisher curvature' },
@@ -79,21 +61,26 @@ export const SET_RANKING_OPTIONS = {
   seed: { name: 'seed', type: 'integer', description: 'seed of the weights and the training batches' },
 } as const satisfies Record<string, OptionSpec>;
 
-export interface RankingConfig extends SetRankingConfig {
-  width: number;
-  downscale: number;
-}
+/** What every set-ranking experiment's config has. */
+export type SetRankingConfig = ConfigOf<typeof SET_RANKING_OPTIONS>;
 
-/**
- * A preset of a set-ranking experiment: its config `C` but for λ, whose default depends on the
- * variant (`RANKING_NEWTON_LAMBDA`). (`Omit` would keep only the index signature of a `RunConfig`.)
- */
-export type WithoutLambda<C> = { [K in keyof C as K extends 'lambda' ? never : K]: C[K] };
-export type RankingPreset = WithoutLambda<RankingConfig>;
+/** The options of the ranking experiment, in `--help` order: the one declaration of `RankingConfig`. */
+export const RANKING_OPTIONS = [
+  { name: 'preset', type: 'string', choices: ['smoke', 'quick', 'paper'], description: 'size preset: smoke (seconds), quick (minutes on a CPU), paper' },
+  ...(['relaxation', 'variant', 'lambda', 'n', 'steps', 'batchSize', 'lr', 'evalEvery', 'valSets', 'testSets'] as const).map((name) => SET_RANKING_OPTIONS[name]),
+  { name: 'width', type: 'number', positive: true, description: 'CNN channel multiplier (1 = 32/64 conv channels, 64 hidden units)' },
+  { name: 'downscale', type: 'integer', description: 'input pooling factor: items are 28/f × 112/f pixels' },
+  ...(['tau', 'steepness', 'seed'] as const).map((name) => SET_RANKING_OPTIONS[name]),
+] as const satisfies readonly OptionSpec[];
+
+export type RankingConfig = ConfigOf<typeof RANKING_OPTIONS>;
+
+/** A preset of the ranking experiment: its config but for λ, whose default depends on the variant (`RANKING_NEWTON_LAMBDA`). */
+export type RankingPreset = Omit<RankingConfig, 'lambda'>;
 
 const common = { relaxation: 'neuralsort', variant: 'baseline', n: 5, tau: 1, steepness: 10, seed: 0 } as const;
 
-export const RANKING_PRESETS: Readonly<Record<'smoke' | 'quick' | 'paper', RankingPreset>> = {
+export const RANKING_PRESETS: Readonly<Record<RankingConfig['preset'], RankingPreset>> = {
   smoke: { ...common, preset: 'smoke', steps: 12, batchSize: 8, lr: 1e-3, evalEvery: 6, valSets: 32, testSets: 32, width: 0.25, downscale: 4 },
   quick: { ...common, preset: 'quick', steps: 2000, batchSize: 32, lr: 1e-3, evalEvery: 250, valSets: 500, testSets: 1000, width: 0.5, downscale: 4 },
   paper: { ...common, preset: 'paper', steps: 100_000, batchSize: 100, lr: Math.pow(10, -3.5), evalEvery: 1000, valSets: 5000, testSets: 10_000, width: 1, downscale: 1 },

@@ -31,14 +31,13 @@ import {
   RELAXATION_NAMES,
   SORTING_RELAXATIONS,
   type Relaxation,
-  type RelaxationName,
   type SortingRelaxationParams,
 } from '../relaxations/sorting/index';
 import { DataParallelGradients } from './data-parallel';
-import { checkConfig, checkNewtonLambda, optionError, type Experiment, type MetricRow, type TrainerOptions } from './experiment';
+import { checkConfig, checkNewtonLambda, optionError, type ConfigValue, type Experiment, type MetricRow, type TrainerOptions } from './experiment';
 import { ModelTrainer } from './model-trainer';
 import { EVALUATION_BATCH, evaluateRanking, rankingObjective } from './ranking-objective';
-import { RANKING_PRESETS, SET_RANKING_OPTIONS, withRankingLambda, type RankingConfig, type RankingVariant, type SetRankingConfig } from './ranking-presets';
+import { RANKING_OPTIONS, RANKING_PRESETS, withRankingLambda, type RankingConfig, type SetRankingConfig } from './ranking-presets';
 
 /** Seed of the validation and test sets: every run is evaluated on the same sets. */
 export const RANKING_EVALUATION_SEED = 0;
@@ -50,7 +49,7 @@ export class RankingTrainer extends ModelTrainer<FourDigitCnn> {
 
   constructor(readonly config: RankingConfig) {
     super(fourDigitCnn({ width: config.width, downscale: config.downscale, seed: config.seed }), config.lr);
-    this.relaxation = makeRelaxation(config.relaxation as RelaxationName, relaxationParams(config));
+    this.relaxation = makeRelaxation(config.relaxation, relaxationParams(config));
     const options = { downscale: config.downscale };
     this.evaluationSets = {
       validation: makeEvaluationSets('validation', config.valSets, config.n, RANKING_EVALUATION_SEED, options),
@@ -106,7 +105,7 @@ export class RankingTrainer extends ModelTrainer<FourDigitCnn> {
 
   /** The training loss of the scores (ranking loss, or the Newton loss); fills `row` with the logged values. */
   private objective(scores: tf.Tensor2D, targets: tf.Tensor2D, row: MetricRow): tf.Scalar {
-    return rankingObjective(scores, targets, this.relaxation, { variant: this.config.variant as RankingVariant, lambda: this.config.lambda }, row);
+    return rankingObjective(scores, targets, this.relaxation, { variant: this.config.variant, lambda: this.config.lambda }, row);
   }
 
   /** Mean ranking loss L on `batch` with the current weights (no update). */
@@ -132,13 +131,7 @@ export class RankingTrainer extends ModelTrainer<FourDigitCnn> {
 export const rankingExperiment: Experiment<RankingConfig> = {
   name: 'ranking',
   description: 'Ranking supervision on four-digit MNIST (relaxed sorting, baseline vs Newton losses)',
-  options: [
-    { name: 'preset', type: 'string', choices: Object.keys(RANKING_PRESETS), description: 'size preset: smoke (seconds), quick (minutes on a CPU), paper' },
-    ...(['relaxation', 'variant', 'lambda', 'n', 'steps', 'batchSize', 'lr', 'evalEvery', 'valSets', 'testSets'] as const).map((name) => SET_RANKING_OPTIONS[name]),
-    { name: 'width', type: 'number', positive: true, description: 'CNN channel multiplier (1 = 32/64 conv channels, 64 hidden units)' },
-    { name: 'downscale', type: 'integer', description: 'input pooling factor: items are 28/f × 112/f pixels' },
-    ...(['tau', 'steepness', 'seed'] as const).map((name) => SET_RANKING_OPTIONS[name]),
-  ],
+  options: RANKING_OPTIONS,
   presets: RANKING_PRESETS,
   defaultPreset: 'quick',
   validate: validateRankingConfig,
@@ -154,12 +147,12 @@ export const rankingExperiment: Experiment<RankingConfig> = {
 /** Checks a ranking config (complete but for λ: see `withRankingLambda`); the baseline's lambda is normalised to 0 (it has none). */
 export function validateRankingConfig(given: Record<string, unknown>): RankingConfig {
   const config = withRankingLambda(given);
-  checkConfig(rankingExperiment, config);
-  if (![1, 2, 4, 7].includes(config.downscale as number)) throw optionError('ranking', 'downscale', 'one of 1, 2, 4, 7', config.downscale);
-  checkRankingSizes(config as unknown as RankingConfig);
-  if (config.variant === 'baseline') return { ...(config as unknown as RankingConfig), lambda: 0 };
+  checkConfig('ranking', RANKING_OPTIONS, config);
+  if (![1, 2, 4, 7].includes(config.downscale)) throw optionError('ranking', 'downscale', 'one of 1, 2, 4, 7', config.downscale);
+  checkRankingSizes(config);
+  if (config.variant === 'baseline') return { ...config, lambda: 0 };
   checkNewtonLambda('ranking', config.lambda);
-  return { ...(config as unknown as RankingConfig) };
+  return { ...config };
 }
 
 /** Bytes one array of a run may take before the config is refused up front (wasm's whole heap is 4 GiB). */
@@ -193,7 +186,8 @@ function checkRankingSizes(config: RankingConfig): void {
 export function relaxationParams(config: SetRankingConfig): SortingRelaxationParams {
   const row = SORTING_RELAXATIONS.find((r) => r.name === config.relaxation);
   if (!row) throw new Error(`ranking: option 'relaxation' must be one of ${RELAXATION_NAMES.join(', ')}, got ${JSON.stringify(config.relaxation)}`);
-  return Object.fromEntries(row.parameters.filter((p) => p.name in config).map((p) => [p.name, config[p.name]])) as SortingRelaxationParams;
+  const values: Record<string, ConfigValue> = config;
+  return Object.fromEntries(row.parameters.filter((p) => p.name in values).map((p) => [p.name, values[p.name]])) as SortingRelaxationParams;
 }
 
 /** Images [B, n, H, W] and targets [B, n] of a batch. */

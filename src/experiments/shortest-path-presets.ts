@@ -12,8 +12,9 @@
  * σ of stochastic smoothing and of the perturbed optimizer, β and the iteration count of the
  * relaxed Bellman-Ford.
  */
-import type { RunConfig } from './experiment';
-import type { ShortestPathMethod } from './shortest-path-methods';
+import { INDEFINITE_POLICIES } from '../newton/index';
+import type { ConfigOf, OptionSpec } from './experiment';
+import { SHORTEST_PATH_METHOD_TABLE, SHORTEST_PATH_METHODS, type ShortestPathMethod } from './shortest-path-methods';
 
 export const SHORTEST_PATH_VARIANTS = ['baseline', 'hessian', 'fisher'] as const;
 export type ShortestPathVariant = (typeof SHORTEST_PATH_VARIANTS)[number];
@@ -21,35 +22,49 @@ export type ShortestPathVariant = (typeof SHORTEST_PATH_VARIANTS)[number];
 /** Sample counts of the stochastic methods in the paper's table. */
 export const PAPER_SAMPLE_COUNTS = [3, 10, 30] as const;
 
-export interface ShortestPathConfig extends RunConfig {
-  preset: string;
-  method: string;
-  variant: string;
-  /** Tikhonov strength λ (0 for the baseline). */
-  lambda: number;
-  /** What the Hessian variant does with an indefinite M + λI: 'invert' (exactly, the paper's formula) or 'clip' (eigenvalues below λ raised to λ). */
-  indefinite: string;
-  /** Noise samples per map (stochastic methods; 0 for relaxed Bellman-Ford). */
-  samples: number;
-  /** Noise scale σ (stochastic methods; 0 for relaxed Bellman-Ford). */
-  sigma: number;
-  /** Inverse temperature of the relaxed Bellman-Ford (0 for the stochastic methods). */
-  beta: number;
-  /** Relaxation / traceback steps of the relaxed Bellman-Ford; 0 = from the map size (0 for the stochastic methods). */
-  nIter: number;
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  trainMaps: number;
-  valMaps: number;
-  testMaps: number;
-  width: number;
-  /** Compute the eigenvalue range of M + λI every step (diagnostics; O(144³) per step for the Hessian). */
-  spectrum: boolean;
-  /** '' = the generated terrain dataset; else a folder in the Warcraft layout (e.g. the real maps). */
-  dataDir: string;
-  seed: number;
-}
+/** The options of the shortest-path experiment, in `--help` order: the one declaration of `ShortestPathConfig`. */
+export const SHORTEST_PATH_OPTIONS = [
+  { name: 'preset', type: 'string', choices: ['smoke', 'quick', 'paper'], description: 'size preset: smoke (seconds), quick (minutes on a CPU), paper' },
+  {
+    name: 'method',
+    type: 'string',
+    choices: SHORTEST_PATH_METHODS,
+    description: SHORTEST_PATH_METHOD_TABLE.map((row) => `${row.name}: ${row.description}`).join('; '),
+  },
+  {
+    name: 'variant',
+    type: 'string',
+    choices: SHORTEST_PATH_VARIANTS,
+    description: 'baseline, or Newton loss with the hessian / fisher curvature (rbf-*: baseline and fisher, as in the paper)',
+  },
+  { name: 'lambda', type: 'number', description: 'Tikhonov strength λ > 0 of the Newton loss (stored as 0 for the baseline)' },
+  {
+    name: 'indefinite',
+    type: 'string',
+    choices: INDEFINITE_POLICIES,
+    description: "hessian variant, M + λI indefinite (noisy estimates): 'invert' exactly (the paper's (M + λI)⁻¹) or 'clip' eigenvalues below λ to λ (stored as invert otherwise)",
+  },
+  { name: 'samples', type: 'integer', description: 'noise samples per map of the stochastic methods (paper: 3, 10, 30; stored as 0 for rbf-*)' },
+  { name: 'sigma', type: 'number', description: 'Gaussian noise scale σ of the stochastic methods (stored as 0 for rbf-*)' },
+  { name: 'beta', type: 'number', description: 'inverse temperature β of the relaxed Bellman-Ford (stored as 0 for the stochastic methods)' },
+  {
+    name: 'nIter',
+    type: 'integer',
+    description: 'relaxation and traceback steps of the relaxed Bellman-Ford; 0 = from the map size, 2·g + 1 for g × g maps (stored as 25 for the generated 12 × 12 maps, as 0 for the stochastic methods)',
+  },
+  { name: 'epochs', type: 'integer', atLeast: 1, description: 'training epochs (lr × 0.1 after 60% and after 80% of them)' },
+  { name: 'batchSize', type: 'integer', atLeast: 1, description: 'maps per training batch' },
+  { name: 'lr', type: 'number', positive: true, description: 'Adam learning rate at the start' },
+  { name: 'trainMaps', type: 'integer', atLeast: 1, description: 'training maps (the first ones of the train split)' },
+  { name: 'valMaps', type: 'integer', atLeast: 1, description: 'validation maps evaluated after each epoch' },
+  { name: 'testMaps', type: 'integer', atLeast: 1, description: 'test maps evaluated after each epoch' },
+  { name: 'width', type: 'number', positive: true, description: 'ResNet18 trunk channel multiplier (1 = 64 channels)' },
+  { name: 'spectrum', type: 'boolean', description: 'log the eigenvalue range of M + λI every Newton step (Jacobi: ~60 ms per step for the 144 × 144 Hessian)' },
+  { name: 'dataDir', type: 'string', description: "'' = the generated terrain maps; else a folder with {train,val,test}_{maps,vertex_weights,shortest_paths}.npy (e.g. Warcraft)" },
+  { name: 'seed', type: 'integer', description: 'seed of the weights, the batch order and the noise' },
+] as const satisfies readonly OptionSpec[];
+
+export type ShortestPathConfig = ConfigOf<typeof SHORTEST_PATH_OPTIONS>;
 
 const common = {
   method: 'perturbed-fy',
@@ -65,7 +80,7 @@ const common = {
   seed: 0,
 } as const;
 
-export const SHORTEST_PATH_PRESETS: Readonly<Record<'smoke' | 'quick' | 'paper', ShortestPathConfig>> = {
+export const SHORTEST_PATH_PRESETS: Readonly<Record<ShortestPathConfig['preset'], ShortestPathConfig>> = {
   smoke: { ...common, preset: 'smoke', epochs: 2, batchSize: 8, lr: 5e-4, trainMaps: 32, valMaps: 16, testMaps: 16, width: 0.125 },
   quick: { ...common, preset: 'quick', epochs: 10, batchSize: 70, lr: 2e-3, trainMaps: 1400, valMaps: 500, testMaps: 1000, width: 0.125 },
   paper: { ...common, preset: 'paper', epochs: 50, batchSize: 70, lr: 5e-4, trainMaps: 10_000, valMaps: 1000, testMaps: 1000, width: 1 },

@@ -24,19 +24,15 @@ import * as tf from '@tensorflow/tfjs';
 import { dijkstraBatch, costRatio, perfectMatch, defaultNIter, minimumNIter } from '../relaxations/shortest-path/index';
 import type { ShortestPathSplit } from '../data/index';
 import { resnet18Trunk, type Resnet18Trunk } from '../models/index';
-import { INDEFINITE_POLICIES, autodiffCurvature, newtonStep, type CurvatureProvider, type IndefinitePolicy, type NewtonOptions } from '../newton/index';
+import { autodiffCurvature, newtonStep, type CurvatureProvider, type NewtonOptions } from '../newton/index';
 import { Rng } from '../runtime/random';
 import { checkConfig, checkNewtonLambda, checkOptionValue, optionError, type Experiment, type MetricRow, type OptionSpec } from './experiment';
 import { reportGradientNorm } from './gradient-norm-probe';
 import { newtonLogRow } from './newton-log';
 import { ModelTrainer } from './model-trainer';
 import { assembleBatch, loadShortestPathData, type ShortestPathBatch, type ShortestPathData } from './shortest-path-data';
-import { isRelaxedMethod, shortestPathLoss, shortestPathMethod, SHORTEST_PATH_METHOD_TABLE, SHORTEST_PATH_METHODS, type ShortestPathLoss } from './shortest-path-methods';
-import {
-  SHORTEST_PATH_PRESETS,
-  SHORTEST_PATH_VARIANTS,
-  type ShortestPathConfig,
-} from './shortest-path-presets';
+import { isRelaxedMethod, shortestPathLoss, shortestPathMethod, type ShortestPathLoss } from './shortest-path-methods';
+import { SHORTEST_PATH_OPTIONS, SHORTEST_PATH_PRESETS, type ShortestPathConfig } from './shortest-path-presets';
 
 /** Maps per forward pass during evaluation and prediction. */
 const EVALUATION_BATCH = 100;
@@ -162,10 +158,9 @@ export class ShortestPathTrainer extends ModelTrainer<Resnet18Trunk> {
    */
   trainingObjective(costs: tf.Tensor2D, paths: tf.Tensor3D, step: number): { loss: tf.Scalar; row: MetricRow } {
     const rng = new Rng(this.config.seed).fork(`noise-${step}`);
-    const { variant, lambda, spectrum } = this.config;
+    const { variant, lambda, spectrum, indefinite } = this.config;
     const batchSize = costs.shape[0];
-    const indefinite = this.config.indefinite as IndefinitePolicy;
-    const newton: NewtonOptions | null = variant === 'baseline' ? null : { variant: variant as 'hessian' | 'fisher', lambda, spectrum, indefinite };
+    const newton: NewtonOptions | null = variant === 'baseline' ? null : { variant, lambda, spectrum, indefinite };
     if (this.loss.kind === 'relaxed') {
       const lossPerSample = this.loss.lossPerSample(paths);
       if (newton) return newtonObjective(costs, autodiffCurvature(lossPerSample), newton);
@@ -188,46 +183,7 @@ export class ShortestPathTrainer extends ModelTrainer<Resnet18Trunk> {
 export const shortestPathExperiment: Experiment<ShortestPathConfig> = {
   name: 'shortest-path',
   description: 'shortest-path supervision on 12×12 terrain maps (relaxed Bellman-Ford, stochastic smoothing, perturbed optimizer; baseline vs Newton losses)',
-  options: [
-    { name: 'preset', type: 'string', choices: Object.keys(SHORTEST_PATH_PRESETS), description: 'size preset: smoke (seconds), quick (minutes on a CPU), paper' },
-    {
-      name: 'method',
-      type: 'string',
-      choices: SHORTEST_PATH_METHODS,
-      description: SHORTEST_PATH_METHOD_TABLE.map((row) => `${row.name}: ${row.description}`).join('; '),
-    },
-    {
-      name: 'variant',
-      type: 'string',
-      choices: SHORTEST_PATH_VARIANTS,
-      description: 'baseline, or Newton loss with the hessian / fisher curvature (rbf-*: baseline and fisher, as in the paper)',
-    },
-    { name: 'lambda', type: 'number', description: 'Tikhonov strength λ > 0 of the Newton loss (stored as 0 for the baseline)' },
-    {
-      name: 'indefinite',
-      type: 'string',
-      choices: INDEFINITE_POLICIES,
-      description: "hessian variant, M + λI indefinite (noisy estimates): 'invert' exactly (the paper's (M + λI)⁻¹) or 'clip' eigenvalues below λ to λ (stored as invert otherwise)",
-    },
-    { name: 'samples', type: 'integer', description: 'noise samples per map of the stochastic methods (paper: 3, 10, 30; stored as 0 for rbf-*)' },
-    { name: 'sigma', type: 'number', description: 'Gaussian noise scale σ of the stochastic methods (stored as 0 for rbf-*)' },
-    { name: 'beta', type: 'number', description: 'inverse temperature β of the relaxed Bellman-Ford (stored as 0 for the stochastic methods)' },
-    {
-      name: 'nIter',
-      type: 'integer',
-      description: 'relaxation and traceback steps of the relaxed Bellman-Ford; 0 = from the map size, 2·g + 1 for g × g maps (stored as 25 for the generated 12 × 12 maps, as 0 for the stochastic methods)',
-    },
-    { name: 'epochs', type: 'integer', atLeast: 1, description: 'training epochs (lr × 0.1 after 60% and after 80% of them)' },
-    { name: 'batchSize', type: 'integer', atLeast: 1, description: 'maps per training batch' },
-    { name: 'lr', type: 'number', positive: true, description: 'Adam learning rate at the start' },
-    { name: 'trainMaps', type: 'integer', atLeast: 1, description: 'training maps (the first ones of the train split)' },
-    { name: 'valMaps', type: 'integer', atLeast: 1, description: 'validation maps evaluated after each epoch' },
-    { name: 'testMaps', type: 'integer', atLeast: 1, description: 'test maps evaluated after each epoch' },
-    { name: 'width', type: 'number', positive: true, description: 'ResNet18 trunk channel multiplier (1 = 64 channels)' },
-    { name: 'spectrum', type: 'boolean', description: 'log the eigenvalue range of M + λI every Newton step (Jacobi: ~60 ms per step for the 144 × 144 Hessian)' },
-    { name: 'dataDir', type: 'string', description: "'' = the generated terrain maps; else a folder with {train,val,test}_{maps,vertex_weights,shortest_paths}.npy (e.g. Warcraft)" },
-    { name: 'seed', type: 'integer', description: 'seed of the weights, the batch order and the noise' },
-  ],
+  options: SHORTEST_PATH_OPTIONS,
   presets: SHORTEST_PATH_PRESETS,
   defaultPreset: 'quick',
   validate: validateShortestPathConfig,
@@ -266,19 +222,19 @@ export function validateShortestPathConfig(config: Record<string, unknown>): Sho
     const spec = shortestPathExperiment.options.find((s) => s.name === key) as OptionSpec;
     checkOptionValue('shortest-path', { ...spec, ...range }, config[key]);
   };
-  checkConfig(shortestPathExperiment, config);
-  if ((config.trainMaps as number) < (config.batchSize as number)) fail('trainMaps', `at least batchSize = ${String(config.batchSize)}`);
-  if (config.dataDir === '') checkTerrainSizes(config as unknown as ShortestPathConfig);
-  const normalised = { ...(config as unknown as ShortestPathConfig) };
+  checkConfig('shortest-path', SHORTEST_PATH_OPTIONS, config);
+  if (config.trainMaps < config.batchSize) fail('trainMaps', `at least batchSize = ${config.batchSize}`);
+  if (config.dataDir === '') checkTerrainSizes(config);
+  const normalised = { ...config };
   if (config.variant === 'baseline') normalised.lambda = 0;
   else checkNewtonLambda('shortest-path', config.lambda);
   if (config.variant !== 'hessian') normalised.indefinite = 'invert';
-  const method = shortestPathMethod(config.method as string);
+  const method = shortestPathMethod(config.method);
   // The options the method does not read are stored as 0.
   for (const key of ['beta', 'nIter', 'samples', 'sigma'] as const) if (!method.parameters.includes(key)) normalised[key] = 0;
   if (method.kind === 'relaxed') {
     if (config.variant === 'hessian') {
-      fail('variant', `baseline or fisher for ${String(config.method)} (as in the paper): its exact Hessian takes 144 Hessian-vector products per step, about 70 s at batch 70 on a CPU (see bench/shortest-path-train-step.ts)`);
+      fail('variant', `baseline or fisher for ${config.method} (as in the paper): its exact Hessian takes 144 Hessian-vector products per step, about 70 s at batch 70 on a CPU (see bench/shortest-path-train-step.ts)`);
     }
     methodOption('beta', { positive: true });
     methodOption('nIter', { atLeast: 0 });
@@ -303,12 +259,12 @@ const MAX_ARRAY_BYTES = 2 ** 30;
 function checkTerrainSizes(config: ShortestPathConfig): void {
   const imageBytes = 96 * 96 * 3;
   const gb = (bytes: number): string => `${(bytes / 1e9).toPrecision(3)} GB`;
-  const check = (key: string, bytes: number, what: string): void => {
+  const check = (key: 'trainMaps' | 'valMaps' | 'testMaps' | 'batchSize', bytes: number, what: string): void => {
     if (bytes > MAX_ARRAY_BYTES) {
-      throw new Error(`shortest-path: option '${key}' = ${String(config[key])} cannot fit: ${what} take ${gb(bytes)}, more than the ${gb(MAX_ARRAY_BYTES)} one array may take; lower ${key}`);
+      throw new Error(`shortest-path: option '${key}' = ${config[key]} cannot fit: ${what} take ${gb(bytes)}, more than the ${gb(MAX_ARRAY_BYTES)} one array may take; lower ${key}`);
     }
   };
-  for (const key of ['trainMaps', 'valMaps', 'testMaps']) check(key, (config[key] as number) * imageBytes, `the images of ${String(config[key])} maps of 96 × 96 pixels`);
+  for (const key of ['trainMaps', 'valMaps', 'testMaps'] as const) check(key, config[key] * imageBytes, `the images of ${config[key]} maps of 96 × 96 pixels`);
   check('batchSize', config.batchSize * imageBytes * 4, `the standardised images of a batch of ${config.batchSize} maps`);
 }
 
