@@ -115,7 +115,7 @@ const ends = [
   { method: 'gradient descent', at: gdPath[steps] },
   { method: `Newton (λ = ${lambda})`, at: newtonPath[steps] },
 ].map((e) => ({ ...e, f: (1 - e.at[0]) ** 2 + 5 * (e.at[1] - e.at[0] ** 2) ** 2, distance: Math.hypot(e.at[0] - 1, e.at[1] - 1) }));
-nl.table(ends.map((e) => ({ method: e.method, steps, 'final (a, b)': `(${e.at.map((v) => v.toFixed(2)).join(', ')})`, 'final f': e.f, 'distance to (1, 1)': e.distance })));
+nl.table(ends.map((e) => ({ method: e.method, steps: steps, 'final (a, b)': `(${e.at.map((v) => v.toFixed(2)).join(', ')})`, 'final f': e.f, 'distance to (1, 1)': e.distance })));
 nl.markdown(`What to see (this run, ${steps} steps): gradient descent ends at (${ends[0].at.map((v) => v.toFixed(2)).join(', ')}), f = ${ends[0].f.toPrecision(2)}, ` +
   `${ends[0].distance.toFixed(2)} from the minimum (1, 1); the Newton path ends at (${ends[1].at.map((v) => v.toFixed(2)).join(', ')}), f = ${ends[1].f.toPrecision(2)}, ` +
   `${ends[1].distance < 0.05 ? 'at the minimum' : `${ends[1].distance.toFixed(2)} from it, still walking down the valley`}.`);

@@ -89,8 +89,8 @@ nl.table(matrices.map((m) => ({ relaxation: m.label, 'max |row sum − 1|': devi
 // we compute the derivative of the ranking loss with respect to x₂, and the x₂ component of the
 // Newton-loss gradient `(M + λI)⁻¹ g` for one sample (curvature 'per-sample', λ = 0.1): M = the
 // Hessian (inverted exactly, as in the paper, or with negative curvature clipped to 0) or the
-// empirical Fisher g gᵀ. Each curve is divided by its largest magnitude so that shapes compare;
-// the table gives the scales.
+// empirical Fisher g gᵀ. Each curve is divided by its typical magnitude (the 90th percentile of its
+// |values|) so that shapes compare; the table gives the scales.
 
 // %%
 const sweep = nl.analysis.linspace(-4, 4, smoke ? 41 : 161);
