@@ -59,6 +59,7 @@ const hessianEntries = hessians.dataSync();
 const hessianMeanEntries = hessianMean.dataSync();
 const fisherEntries = fisher.dataSync();
 
+// %%
 const firstTarget = targets.slice([0, 0], [1, n]) as tf.Tensor2D;
 const firstLoss = nl.rankingLossPerSample(neuralSort, firstTarget);
 const lossOfFirst = (x: tf.Tensor): tf.Scalar => tf.tidy(() => tf.sum(firstLoss(x.reshape([1, n]) as tf.Tensor2D)) as tf.Scalar);

@@ -106,6 +106,8 @@ const sweepResults = sweepMethods.map((m) => ({ label: m.label, ...nl.explore.gr
 const peak = (values: number[]): number => Math.max(1e-30, ...values.map(Math.abs));
 const typical = (values: number[]): number => Math.max(1e-30, values.map(Math.abs).sort((a, b) => a - b)[Math.floor(0.9 * (values.length - 1))]);
 const normalised = (values: number[]): number[] => values.map((v) => v / typical(values));
+
+// %%
 nl.show(nl.viz.panelsFigure(sweepResults.map((r) => {
   const figure = nl.viz.lineFigure([
     { name: 'loss (scaled)', x: sweep, y: normalised(r.loss), dash: 'dot' },
@@ -196,22 +198,29 @@ const lossAfter = (one: nl.PerSampleLoss, options: nl.NewtonOptions): string => 
 });
 
 // %%
+/** The loss l₀, gradient g and Hessian h (row-major 2 × 2) at y₀, and the Hessian Newton target z* (λ as above). */
+const atStart = (one: nl.PerSampleLoss): { l0: number; g: number[]; h: number[]; z: number[] } => tf.tidy(() => {
+  const y0 = tf.tensor2d([start]);
+  const at = { l0: one(y0).dataSync()[0], g: Array.from(nl.perSampleGradients(y0, one).dataSync()), h: Array.from(nl.perSampleHessians(y0, one).dataSync()) };
+  return { ...at, z: Array.from(nl.newtonTarget(y0, one, { variant: 'hessian', lambda: lambda }).dataSync()) };
+});
+/** The quadratic model l₀ + gᵀd + ½ dᵀ(H + λI)d of the loss around y₀, d = (a, b) − y₀. */
+const quadraticModel = ({ l0, g, h }: { l0: number; g: number[]; h: number[] }) => (a: number, b: number): number => {
+  const [d0, d1] = [a - start[0], b - start[1]];
+  return l0 + g[0] * d0 + g[1] * d1 + 0.5 * ((h[0] + lambda) * d0 ** 2 + 2 * h[1] * d0 * d1 + (h[3] + lambda) * d1 ** 2);
+};
+
+// %%
 const landscapePanels: { title: string; figure: nl.viz.Figure }[] = [];
 const landscapeRows: Record<string, unknown>[] = [];
 for (const m of landscapeMethods) {
   const one = nl.explore.twoScoreRankingLoss(m.relax);
   const surface = nl.explore.lossSurface(one, grid, grid);
-  const { l0, g, h, z } = tf.tidy(() => {
-    const y0 = tf.tensor2d([start]);
-    const at = { l0: one(y0).dataSync()[0], g: Array.from(nl.perSampleGradients(y0, one).dataSync()), h: Array.from(nl.perSampleHessians(y0, one).dataSync()) };
-    return { ...at, z: Array.from(nl.newtonTarget(y0, one, { variant: 'hessian', lambda: lambda }).dataSync()) };
-  });
-  const [d0, d1] = [(a: number) => a - start[0], (b: number) => b - start[1]];
-  const quadratic = (a: number, b: number): number =>
-    l0 + g[0] * d0(a) + g[1] * d1(b) + 0.5 * ((h[0] + lambda) * d0(a) ** 2 + 2 * h[1] * d0(a) * d1(b) + (h[3] + lambda) * d1(b) ** 2);
+  const local = atStart(one);
+  const { l0, g, h, z } = local;
   landscapePanels.push(
     { title: `${m.label}: loss`, figure: marked(surface, z) },
-    { title: 'quadratic model (H + λI)', figure: marked(gridOf(quadratic), z) },
+    { title: 'quadratic model (H + λI)', figure: marked(gridOf(quadraticModel(local)), z) },
     { title: 'Newton loss ½‖z* − y‖²', figure: marked(gridOf((a, b) => 0.5 * ((a - z[0]) ** 2 + (b - z[1]) ** 2)), z) },
   );
   landscapeRows.push({
