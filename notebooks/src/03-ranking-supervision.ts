@@ -104,19 +104,10 @@ nl.table(
 // train as many at once as the machine has free cores, each in its own process (`nl.sweeps.runGridInProcesses`).
 
 // %%
-const methods = [
-  { relaxation: 'neuralsort', variant: 'baseline', lambda: undefined },
-  { relaxation: 'neuralsort', variant: 'hessian', lambda: 0.1 },
-  { relaxation: 'neuralsort', variant: 'fisher', lambda: 0.01 },
-  { relaxation: 'logistic', variant: 'baseline', lambda: undefined },
-  { relaxation: 'logistic', variant: 'hessian', lambda: 0.1 },
-  { relaxation: 'logistic', variant: 'hessian', lambda: 1 },
-  { relaxation: 'logistic', variant: 'fisher', lambda: 0.01 },
-];
+const methods = nl.experiments.RANKING_STUDY_METHODS;
 const relaxations = ['neuralsort', 'logistic'];
-const seeds = preset === 'smoke' ? [0, 1] : [0, 1, 2];
 const resultsRoot = preset === 'smoke' ? fs.mkdtempSync(path.join(os.tmpdir(), 'newton-losses-03-')) : nl.experiments.DEFAULT_RESULTS_ROOT;
-const configs = methods.flatMap((method) => seeds.map((seed) => nl.experiments.resolveConfig(nl.experiments.rankingExperiment, { ...method, preset: preset, seed: seed })));
+const configs = nl.experiments.rankingStudyConfigs(preset);
 const runIds = new Set(configs.map((config) => nl.experiments.runId(nl.experiments.rankingExperiment, config)));
 /** 'baseline', 'hessian λ=0.1', … */
 const methodName = (row: Record<string, unknown>): string => (row.variant === 'baseline' ? 'baseline' : `${row.variant} λ=${row.lambda}`);
@@ -201,7 +192,7 @@ nl.markdown(
           : `the paper: ${paperOther >= paperBase ? '+' : ''}${(paperOther - paperBase).toFixed(1)} points (${paperBase} → ${paperOther}); ${
               base === undefined || other === undefined ? 'no runs of ours to compare' : (other - base) * (paperOther - paperBase) > 0 ? 'same direction' : 'not the same direction'
             }`;
-      return `- **${m.relaxation}**, ${methodName(m)}: ${diff} exact match against the baseline (${seeds.length} seeds each); ${paper}`;
+      return `- **${m.relaxation}**, ${methodName(m)}: ${diff} exact match against the baseline (${configs.length / methods.length} seeds each); ${paper}`;
     })
     .join('\n'),
 );

@@ -50,3 +50,4 @@ export {
 } from './digit-ranking-study';
 export type { DigitRankingStudy, DigitRankingComparison } from './digit-ranking-study';
 export { PAPER_RANKING_EXACT_MATCH, paperShortestPathNote } from './paper-results';
+export { RANKING_STUDY_METHODS, rankingStudyConfigs } from './ranking-study';
